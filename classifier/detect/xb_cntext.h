@@ -1,0 +1,38 @@
+/*
+ * xb_cntext.h - Chinese person names and postal addresses in UTF-8 text.
+ *
+ * Names and addresses have no check digit, so they are found by structure and
+ * dictionaries: a surname list (single and compound surnames) with a 1-2
+ * character given name, cue words (姓名, 联系人, 先生, 女士 ...); and for
+ * addresses a province / city / district dictionary followed by road, lane,
+ * building and number components (路 街 道 巷 弄 号 栋 单元 室 ...).
+ *
+ * field_hint says that the value sits in a field whose name marks it as a
+ * name (resp. address) field; it lets a bare "张伟" or a short address count
+ * with high confidence, where free text needs cue words.
+ *
+ * Input is normalised text (full-width ASCII folded, zero-width removed).
+ */
+#ifndef XB_CNTEXT_H
+#define XB_CNTEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct xb_text_match {
+    size_t start;      /* byte offsets into the input */
+    size_t end;
+    double confidence; /* 0..1 */
+} xb_text_match;
+
+/* Return the number of matches written to out (at most max_out). Matches are
+ * ordered by start and do not overlap. */
+size_t xb_find_person_names(const char *s, size_t n, bool field_hint,
+                            xb_text_match *out, size_t max_out);
+size_t xb_find_addresses(const char *s, size_t n, bool field_hint,
+                         xb_text_match *out, size_t max_out);
+
+/* True when the text contains at least one CJK ideograph (cheap pre-check). */
+bool xb_has_cjk(const char *s, size_t n);
+
+#endif
