@@ -7,6 +7,7 @@
  *   scan            classifier/scan/cmd_scan.c
  *   rules           rules/tools/cmd_rules.c
  *   policy, decide  classifier/policy/cmd_policy.c
+ *   keygen          classifier/record/cmd_keygen.c
  * and returns the process exit code.
  */
 #ifndef XB_CLI_H
@@ -22,6 +23,7 @@ int xb_cmd_scan(int argc, char **argv);
 int xb_cmd_rules(int argc, char **argv);
 int xb_cmd_policy(int argc, char **argv);
 int xb_cmd_decide(int argc, char **argv);
+int xb_cmd_keygen(int argc, char **argv);
 
 /* Directory of the default catalogs: $XBORDER_RULES, else ./rules/catalogs,
  * else rules/catalogs next to the directory holding the executable's build

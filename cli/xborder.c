@@ -17,6 +17,7 @@ static const xb_command commands[] = {
     {"rules", xb_cmd_rules, "check, test and import rule catalogs"},
     {"policy", xb_cmd_policy, "validate a policy file"},
     {"decide", xb_cmd_decide, "what would the gateway decide for this file"},
+    {"keygen", xb_cmd_keygen, "create signing, watermark and counting keys"},
 };
 
 static void usage(FILE *f)

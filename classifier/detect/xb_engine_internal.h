@@ -1,0 +1,185 @@
+/*
+ * xb_engine_internal.h - the compiled form of the catalogs (xb_engine) and
+ * the per-scan detection state. Private to classifier/detect and
+ * classifier/scan.
+ *
+ * Building the engine turns catalog entries into indexes that make the
+ * per-value work cheap: detector id -> entries using it, normalised field
+ * name -> entries, keyword first character -> keywords, plus JIT-compiled
+ * PCRE2 patterns grouped by scope.
+ */
+#ifndef XB_ENGINE_INTERNAL_H
+#define XB_ENGINE_INTERNAL_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "../core/xb_buf.h"
+#include "../parse/xb_parser.h"
+#include "../scan/xb_scan.h"
+#include "xb_detector_ids.h"
+#include "xb_normalize.h"
+
+typedef struct xb_idx_list {
+    uint32_t *items;
+    size_t n;
+    size_t cap;
+} xb_idx_list;
+
+typedef struct xb_rt_entry {
+    const xb_entry *e;
+    xb_level level;
+    bool field_only;     /* no validators/patterns: a named field is enough */
+    double min_conf;
+} xb_rt_entry;
+
+typedef struct xb_rt_pattern {
+    pcre2_code *code;
+    xb_pattern_scope scope;
+    int validator;       /* xb_det_id or -1 */
+    double confidence;
+    uint32_t entry;
+} xb_rt_pattern;
+
+typedef struct xb_field_slot {
+    char *name;          /* normalised field name, NULL = empty slot */
+    xb_idx_list entries;
+} xb_field_slot;
+
+typedef struct xb_affix_rule {
+    char *text;          /* normalised prefix or suffix */
+    size_t len;
+    uint32_t entry;
+} xb_affix_rule;
+
+typedef struct xb_keyword {
+    char *text;          /* UTF-8, ASCII letters lower-cased */
+    size_t len;
+    uint32_t first_cp;   /* first code point (lower-cased) */
+    bool ascii;          /* needs word boundaries */
+    uint32_t entry;
+} xb_keyword;
+
+typedef struct xb_kw_bucket {
+    uint32_t cp;         /* 0 = empty */
+    xb_idx_list keywords;
+} xb_kw_bucket;
+
+typedef struct xb_content_rule {
+    char *text;          /* lower-cased media type, extension or raw magic */
+    size_t len;
+    uint32_t entry;
+} xb_content_rule;
+
+struct xb_engine {
+    const xb_catalog_set *set;
+    xb_rt_entry *entries;
+    size_t n_entries;
+
+    xb_idx_list by_det[XB_D_COUNT];
+
+    xb_rt_pattern *patterns;
+    size_t n_patterns;
+    bool has_token_patterns, has_value_patterns, has_text_patterns;
+
+    xb_field_slot *fields;
+    size_t fields_cap;   /* power of two */
+    xb_affix_rule *prefixes;
+    size_t n_prefixes;
+    xb_affix_rule *suffixes;
+    size_t n_suffixes;
+
+    xb_keyword *keywords;
+    size_t n_keywords;
+    xb_kw_bucket *kw_buckets;
+    size_t kw_cap;       /* power of two */
+    bool kw_has_ascii;
+
+    xb_content_rule *ctypes;
+    size_t n_ctypes;
+    xb_content_rule *exts;
+    size_t n_exts;
+    xb_content_rule *magics;
+    size_t n_magics;
+    size_t max_magic;
+};
+
+/* ---- per-scan detection state ---- */
+
+#define XB_FIELD_CACHE 64
+#define XB_FIELD_MAX_ENTRIES 32
+
+typedef struct xb_field_cache_slot {
+    uint64_t hash;
+    size_t len;
+    char *name;          /* raw field bytes (owned) */
+    uint32_t entries[XB_FIELD_MAX_ENTRIES];
+    uint8_t n;
+    bool used;
+} xb_field_cache_slot;
+
+/* A number seen in a latitude- or longitude-named field, waiting for its
+ * partner in the same object. */
+typedef struct xb_pending_coord {
+    bool set;
+    double v;
+    int decimals;
+    char *parent;        /* path without the last step */
+    size_t span_start, span_end;
+    char *path;
+    char *text;
+    int64_t record;
+    xb_syntax syntax;
+    bool exact;
+} xb_pending_coord;
+
+typedef struct xb_findings {
+    xb_finding *items;
+    size_t n;
+    size_t cap;
+    size_t max;
+    bool truncated;
+} xb_findings;
+
+typedef struct xb_detect_ctx {
+    const xb_engine *engine;
+    xb_findings *out;
+    bool keep_values;
+    xb_norm norm;
+    pcre2_match_data *md;
+    xb_field_cache_slot cache[XB_FIELD_CACHE];
+    xb_pending_coord lat, lon;
+    /* value being processed */
+    const xb_value *v;
+    const uint32_t *hinted;   /* entries whose field names match */
+    size_t n_hinted;
+    size_t value_first_finding; /* index of the first finding of this value */
+    xb_buf scratch;
+} xb_detect_ctx;
+
+xb_status xb_detect_ctx_init(xb_detect_ctx *dc, const xb_engine *e,
+                             xb_findings *out, bool keep_values);
+void xb_detect_ctx_free(xb_detect_ctx *dc);
+
+/* Classify one value; findings are appended to dc->out. */
+xb_status xb_detect_value(xb_detect_ctx *dc, const xb_value *v);
+
+/* Findings for a content type / file name / body prefix of a body or part.
+ * path names the part ("" for the body). */
+xb_status xb_detect_content(xb_detect_ctx *dc, const char *path,
+                            const char *content_type, const char *filename,
+                            const uint8_t *prefix, size_t prefix_len,
+                            size_t span_start, size_t span_end);
+
+/* True when the value produced no finding (for watermark carriers). */
+bool xb_detect_last_value_clean(const xb_detect_ctx *dc);
+
+/* Field-name normalisation: ASCII lower-case, '_' '-' '.' ' ' removed. */
+size_t xb_field_normalize(const char *in, size_t n, char *out, size_t out_size);
+
+/* Internal list helper. */
+int xb_idx_push(xb_idx_list *l, uint32_t v);
+
+void xb_findings_free(xb_findings *f);
+
+#endif
