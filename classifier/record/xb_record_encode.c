@@ -89,7 +89,8 @@ static char *obj_finish(object *o)
 {
     char *out = NULL;
     if (!o->failed) {
-        qsort(o->m, o->n, sizeof(member), cmp_member);
+        if (o->n > 1)
+            qsort(o->m, o->n, sizeof(member), cmp_member);
         xb_buf b = XB_BUF_INIT;
         bool ok = xb_buf_append_char(&b, '{') == XB_OK;
         for (size_t i = 0; i < o->n && ok; i++) {
