@@ -18,6 +18,8 @@ static const xb_command commands[] = {
     {"policy", xb_cmd_policy, "validate a policy file"},
     {"decide", xb_cmd_decide, "what would the gateway decide for this file"},
     {"keygen", xb_cmd_keygen, "create signing, watermark and counting keys"},
+    {"report", xb_cmd_report, "summarise filed transfers: HTML, CSV or JSON; FTZ reports due"},
+    {"verify", xb_cmd_verify, "prove the filed records complete and unaltered"},
 };
 
 static void usage(FILE *f)

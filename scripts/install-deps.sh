@@ -5,7 +5,7 @@ set -eu
 
 PACKAGES="build-essential pkg-config nginx nginx-dev libpcre2-dev libssl-dev
 libxml2-dev libhiredis-dev zlib1g-dev redis-server libcmocka-dev python3
-python3-pytest wrk curl"
+python3-pytest wrk curl chromium"
 
 missing=""
 for p in $PACKAGES; do
