@@ -62,11 +62,7 @@ void xb_detect_ctx_free(xb_detect_ctx *dc)
 
 void xb_findings_free(xb_findings *f)
 {
-    for (size_t i = 0; i < f->n; i++) {
-        free(f->items[i].path);
-        free(f->items[i].identifier);
-        free(f->items[i].value);
-    }
+    xb_arena_free(&f->strings);
     free(f->items);
     memset(f, 0, sizeof(*f));
 }
@@ -121,10 +117,14 @@ static void compute_field_entries(const xb_engine *e, const char *field,
             add_hint(slot, e->suffixes[k].entry);
 }
 
+typedef enum { COORD_NONE, COORD_LAT, COORD_LON } coord_kind;
+static coord_kind coord_field(const char *f, size_t n);
+
 static void lookup_field(xb_detect_ctx *dc, const char *field, size_t len)
 {
     dc->hinted = NULL;
     dc->n_hinted = 0;
+    dc->field_coord = COORD_NONE;
     if (len == 0)
         return;
     uint64_t h = hash_bytes(field, len);
@@ -141,9 +141,11 @@ static void lookup_field(xb_detect_ctx *dc, const char *field, size_t len)
         slot->len = len;
         slot->used = true;
         compute_field_entries(dc->engine, field, len, slot);
+        slot->coord = (uint8_t)coord_field(field, len);
     }
     dc->hinted = slot->entries;
     dc->n_hinted = slot->n;
+    dc->field_coord = slot->coord;
 }
 
 static bool is_hinted(const xb_detect_ctx *dc, uint32_t entry)
@@ -184,7 +186,8 @@ static bool contains_ci(const char *hay, size_t n, const char *needle)
 /* Hotwords raise and exclusion words lower confidence when they appear in
  * the field name or within CONTEXT_WINDOW bytes of the match. */
 static double context_adjust(const xb_detect_ctx *dc, const xb_entry *en,
-                             const char *t, size_t n, size_t ms, size_t me)
+                             const char *t, size_t n, size_t ms, size_t me,
+                             double confidence)
 {
     if (en->n_hotwords == 0 && en->n_exclude_words == 0)
         return 0;
@@ -193,7 +196,8 @@ static double context_adjust(const xb_detect_ctx *dc, const xb_entry *en,
     const char *field = dc->v->field;
     size_t flen = dc->v->field_len;
     double adj = 0;
-    for (size_t i = 0; i < en->n_hotwords; i++)
+    /* Hotwords can only raise confidence: skip them when it is already 1. */
+    for (size_t i = 0; confidence < 1.0 && i < en->n_hotwords; i++)
         if (contains_ci(t + ws, ms - ws, en->hotwords[i]) ||
             contains_ci(t + me, we - me, en->hotwords[i]) ||
             contains_ci(field, flen, en->hotwords[i])) {
@@ -265,7 +269,7 @@ static xb_status push_finding(xb_detect_ctx *dc, uint32_t entry,
     memset(f, 0, sizeof(*f));
     f->entry = dc->engine->entries[entry].e;
     f->level = dc->engine->entries[entry].level;
-    f->path = dup_n(v->path, v->path_len);
+    f->path = xb_arena_strndup(&out->strings, v->path, v->path_len);
     f->span.start = rs;
     f->span.end = re;
     f->value_span.start = v->raw_start;
@@ -278,16 +282,11 @@ static xb_status push_finding(xb_detect_ctx *dc, uint32_t entry,
     f->subject_rank = (xb_subject_rank)m->rank;
     f->high_precision = m->high_precision;
     if (m->identifier)
-        f->identifier = dup_n(m->identifier, m->identifier_len);
+        f->identifier = xb_arena_strndup(&out->strings, m->identifier, m->identifier_len);
     if (dc->keep_values)
-        f->value = dup_n(v->data + ds, de - ds);
-    if (!f->path || (m->identifier && !f->identifier) ||
-        (dc->keep_values && !f->value)) {
-        free(f->path);
-        free(f->identifier);
-        free(f->value);
+        f->value = xb_arena_strndup(&out->strings, v->data + ds, de - ds);
+    if (!f->path || (m->identifier && !f->identifier) || (dc->keep_values && !f->value))
         return XB_ERR_NOMEM;
-    }
     out->n++;
     return XB_OK;
 }
@@ -304,7 +303,7 @@ static xb_status emit_entry(xb_detect_ctx *dc, uint32_t entry, match_info m,
         m.confidence += HINT_BOOST;
     const char *t = xb_norm_text(&dc->norm);
     size_t n = xb_norm_len(&dc->norm);
-    m.confidence += context_adjust(dc, rt->e, t, n, m.ns, m.ne);
+    m.confidence += context_adjust(dc, rt->e, t, n, m.ns, m.ne, m.confidence);
     if (m.confidence + 1e-9 < rt->min_conf)
         return XB_OK;
     size_t ds, de;
@@ -779,8 +778,6 @@ static xb_status scan_coord_text(xb_detect_ctx *dc, const char *t, size_t n)
     return XB_OK;
 }
 
-typedef enum { COORD_NONE, COORD_LAT, COORD_LON } coord_kind;
-
 static coord_kind coord_field(const char *f, size_t n)
 {
     char norm[64];
@@ -833,7 +830,7 @@ static xb_status emit_pending(xb_detect_ctx *dc, const xb_pending_coord *p,
         memset(f, 0, sizeof(*f));
         f->entry = rt->e;
         f->level = rt->level;
-        f->path = strdup(p->path);
+        f->path = xb_arena_strndup(&out->strings, p->path, strlen(p->path));
         f->span.start = f->value_span.start = p->span_start;
         f->span.end = f->value_span.end = p->span_end;
         f->exact = p->exact;
@@ -842,12 +839,11 @@ static xb_status emit_pending(xb_detect_ctx *dc, const xb_pending_coord *p,
         f->detector = "cn_coordinates";
         f->record = p->record;
         f->high_precision = decimals >= 5;
-        f->value = dc->keep_values ? strdup(p->text) : NULL;
-        if (!f->path || (dc->keep_values && !f->value)) {
-            free(f->path);
-            free(f->value);
+        f->value = dc->keep_values
+                       ? xb_arena_strndup(&out->strings, p->text, strlen(p->text))
+                       : NULL;
+        if (!f->path || (dc->keep_values && !f->value))
             return XB_ERR_NOMEM;
-        }
         out->n++;
     }
     return XB_OK;
@@ -925,6 +921,13 @@ static xb_status scan_cntext(xb_detect_ctx *dc, xb_det_id det, const char *t,
 
 /* --------------------------------------------------- patterns, keywords */
 
+static bool pattern_applies(const xb_detect_ctx *dc, const xb_rt_pattern *p,
+                            xb_pattern_scope scope, size_t n)
+{
+    return p->scope == scope && n >= p->min_length &&
+           (!p->needs_hint || is_hinted(dc, p->entry));
+}
+
 static xb_status run_pattern(xb_detect_ctx *dc, const xb_rt_pattern *p,
                              const char *s, size_t n, size_t ns, size_t ne)
 {
@@ -984,6 +987,10 @@ static xb_status scan_keywords(xb_detect_ctx *dc, const char *t, size_t n)
         uint32_t cp;
         size_t len;
         unsigned char c = u[i];
+        if (!e->kw_first[c] || (c < 0x80 && i > 0 && word_char(u[i - 1]))) {
+            i++;
+            continue;
+        }
         if (c < 0x80) {
             cp = (uint32_t)tolower(c);
             len = 1;
@@ -1038,14 +1045,6 @@ static bool has_byte_class(const char *t, size_t n, uint8_t cls)
     return false;
 }
 
-static bool has_high_byte(const char *t, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)t[i] >= 0x80)
-            return true;
-    return false;
-}
-
 xb_status xb_detect_value(xb_detect_ctx *dc, const xb_value *v)
 {
     const xb_engine *e = dc->engine;
@@ -1086,7 +1085,16 @@ xb_status xb_detect_value(xb_detect_ctx *dc, const xb_value *v)
                 return st;
         }
 
-    bool digits = has_byte_class(t, n, XB_C_DIGIT);
+    /* One pass over the value tells which scans can apply. */
+    bool digits = false, at = false, colon = false, dot = false, high = false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)t[i];
+        digits |= (c >= '0' && c <= '9');
+        at |= c == '@';
+        colon |= c == ':';
+        dot |= c == '.';
+        high |= c >= 0x80;
+    }
     if (digits) {
         size_t pos = 0;
         xb_token tk;
@@ -1095,32 +1103,32 @@ xb_status xb_detect_value(xb_detect_ctx *dc, const xb_value *v)
                 return st;
             if (e->has_token_patterns && !tk.overflow)
                 for (size_t p = 0; p < e->n_patterns; p++)
-                    if (e->patterns[p].scope == XB_SCOPE_TOKEN &&
+                    if (pattern_applies(dc, &e->patterns[p], XB_SCOPE_TOKEN, tk.len) &&
                         (st = run_pattern(dc, &e->patterns[p], tk.collapsed, tk.len,
                                           tk.start, tk.end)) != XB_OK)
                         return st;
         }
-        if (enabled(dc, XB_D_IPV4) && memchr(t, '.', n) &&
+        if (enabled(dc, XB_D_IPV4) && dot &&
             (st = scan_ipv4(dc, t, n)) != XB_OK)
             return st;
         if (enabled(dc, XB_D_COORDINATES) && !is_key) {
-            coord_kind ck = coord_field(v->field, v->field_len);
+            coord_kind ck = (coord_kind)dc->field_coord;
             if (ck != COORD_NONE)
                 st = remember_coord(dc, ck, t, n);
-            else if (memchr(t, '.', n))
+            else if (dot)
                 st = scan_coord_text(dc, t, n);
             if (st != XB_OK)
                 return st;
         }
     }
-    if (enabled(dc, XB_D_EMAIL) && memchr(t, '@', n) &&
+    if (enabled(dc, XB_D_EMAIL) && at &&
         (st = scan_emails(dc, t, n)) != XB_OK)
         return st;
-    if ((enabled(dc, XB_D_IPV6) || enabled(dc, XB_D_MAC)) && memchr(t, ':', n) &&
+    if ((enabled(dc, XB_D_IPV6) || enabled(dc, XB_D_MAC)) && colon &&
         (st = scan_colon_forms(dc, t, n)) != XB_OK)
         return st;
 
-    bool cjk = !is_key && has_high_byte(t, n) && xb_has_cjk(t, n);
+    bool cjk = !is_key && high && xb_has_cjk(t, n);
     if (cjk) {
         if (enabled(dc, XB_D_PLATE) && digits && (st = scan_plates(dc, t, n)) != XB_OK)
             return st;
@@ -1133,12 +1141,12 @@ xb_status xb_detect_value(xb_detect_ctx *dc, const xb_value *v)
     }
     if (!is_key && e->has_value_patterns && !v->segment)
         for (size_t p = 0; p < e->n_patterns; p++)
-            if (e->patterns[p].scope == XB_SCOPE_VALUE &&
+            if (pattern_applies(dc, &e->patterns[p], XB_SCOPE_VALUE, n) &&
                 (st = run_pattern(dc, &e->patterns[p], t, n, 0, n)) != XB_OK)
                 return st;
     if (!is_key && e->has_text_patterns)
         for (size_t p = 0; p < e->n_patterns; p++)
-            if (e->patterns[p].scope == XB_SCOPE_TEXT &&
+            if (pattern_applies(dc, &e->patterns[p], XB_SCOPE_TEXT, n) &&
                 (st = scan_patterns_text(dc, &e->patterns[p], t, n)) != XB_OK)
                 return st;
     if (!is_key && e->n_keywords && (cjk || e->kw_has_ascii) &&
@@ -1191,8 +1199,7 @@ static xb_status push_content(xb_detect_ctx *dc, uint32_t entry,
         f->span.start = ss;
         f->span.end = se;
         if (dc->keep_values) {
-            free(f->value);
-            f->value = strdup(what);
+            f->value = xb_arena_strndup(&dc->out->strings, what, strlen(what));
             if (!f->value)
                 return XB_ERR_NOMEM;
         }

@@ -148,6 +148,9 @@ static int add_keyword(xb_engine *e, const char *word, uint32_t entry)
     size_t l;
     k->first_cp = first_cp(k->text, &l);
     k->entry = entry;
+    e->kw_first[(unsigned char)k->text[0]] = 1;
+    if (k->ascii)
+        e->kw_first[(unsigned char)toupper((unsigned char)k->text[0])] = 1;
     if (k->ascii)
         e->kw_has_ascii = true;
     e->n_keywords++;
@@ -207,6 +210,14 @@ static int compile_pattern(xb_engine *e, const xb_entry *en,
     rp->confidence = ps->confidence > 0 ? ps->confidence : 0.8;
     rp->entry = entry;
     rp->validator = -1;
+    uint32_t minlen = 0;
+    if (pcre2_pattern_info(code, PCRE2_INFO_MINLENGTH, &minlen) == 0)
+        rp->min_length = minlen;
+    /* A pattern whose confidence cannot reach the entry's threshold without
+     * a field-name hint is only tried in named fields. */
+    double min_conf = en->min_confidence > 0 ? en->min_confidence : 0.5;
+    double boost = en->n_hotwords ? (en->hotword_boost > 0 ? en->hotword_boost : 0.15) : 0;
+    rp->needs_hint = rp->confidence + boost + 1e-9 < min_conf;
     if (ps->validator) {
         const xb_builtin_detector *d = xb_builtin_detector_find(ps->validator);
         if (!d) {

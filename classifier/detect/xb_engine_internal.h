@@ -14,6 +14,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include "../core/xb_arena.h"
 #include "../core/xb_buf.h"
 #include "../parse/xb_parser.h"
 #include "../scan/xb_scan.h"
@@ -39,6 +40,8 @@ typedef struct xb_rt_pattern {
     int validator;       /* xb_det_id or -1 */
     double confidence;
     uint32_t entry;
+    size_t min_length;   /* PCRE2_INFO_MINLENGTH: shorter subjects cannot match */
+    bool needs_hint;     /* confidence only reaches min-confidence in a named field */
 } xb_rt_pattern;
 
 typedef struct xb_field_slot {
@@ -94,6 +97,7 @@ struct xb_engine {
     xb_kw_bucket *kw_buckets;
     size_t kw_cap;       /* power of two */
     bool kw_has_ascii;
+    uint8_t kw_first[256]; /* 1 for bytes that can start a keyword */
 
     xb_content_rule *ctypes;
     size_t n_ctypes;
@@ -106,7 +110,7 @@ struct xb_engine {
 
 /* ---- per-scan detection state ---- */
 
-#define XB_FIELD_CACHE 64
+#define XB_FIELD_CACHE 256
 #define XB_FIELD_MAX_ENTRIES 32
 
 typedef struct xb_field_cache_slot {
@@ -115,6 +119,7 @@ typedef struct xb_field_cache_slot {
     char *name;          /* raw field bytes (owned) */
     uint32_t entries[XB_FIELD_MAX_ENTRIES];
     uint8_t n;
+    uint8_t coord;       /* 0 none, 1 latitude field, 2 longitude field */
     bool used;
 } xb_field_cache_slot;
 
@@ -139,6 +144,7 @@ typedef struct xb_findings {
     size_t cap;
     size_t max;
     bool truncated;
+    xb_arena strings;   /* paths, values and identifiers of the findings */
 } xb_findings;
 
 typedef struct xb_detect_ctx {
@@ -153,6 +159,7 @@ typedef struct xb_detect_ctx {
     const xb_value *v;
     const uint32_t *hinted;   /* entries whose field names match */
     size_t n_hinted;
+    uint8_t field_coord;      /* coordinate kind of the current field */
     size_t value_first_finding; /* index of the first finding of this value */
     xb_buf scratch;
 } xb_detect_ctx;
