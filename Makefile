@@ -91,7 +91,7 @@ $(XBORDER): $(BUILD)/obj/cli/xborder.o $(CLILIB) $(LIB)
 
 $(BUILD)/tests/%: tests/unit/%.c $(CLILIB) $(LIB) tests/unit/xb_test.h
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -o $@ $< $(CLILIB) $(LIB) $(LDLIBS_ALL) -lcmocka
+	$(CC) $(ALL_CFLAGS) -MMD -MP -o $@ $< $(CLILIB) $(LIB) $(LDLIBS_ALL) -lcmocka -lz
 
 $(BUILD)/bench/%: bench/%.c $(LIB)
 	@mkdir -p $(dir $@)

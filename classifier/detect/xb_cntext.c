@@ -225,10 +225,12 @@ static bool whole_value_name(const char *s, size_t n, size_t *start, size_t *end
     if (!sl)
         return false;
     size_t chars = 0;
+    bool dot = false;
     for (size_t i = a + sl; i < b;) {
         unsigned cp;
         size_t k = cp_at(s, b, i, &cp);
-        if (k == 2 && cp == 0xB7) { /* middle dot of minority names */
+        if ((k == 2 && cp == 0xB7) || (k == 3 && cp == 0x30FB)) { /* middle dot */
+            dot = true;
             i += k;
             continue;
         }
@@ -237,7 +239,9 @@ static bool whole_value_name(const char *s, size_t n, size_t *start, size_t *end
         i += k;
         chars++;
     }
-    if (chars < 1 || chars > 8)
+    /* Han names have a 1-3 character given name; longer values are only
+     * names when written with a middle dot (minority and foreign names). */
+    if (chars < 1 || chars > (dot ? 12u : 3u))
         return false;
     *start = a;
     *end = b;
@@ -267,7 +271,7 @@ size_t xb_find_person_names(const char *s, size_t n, bool field_hint,
         if (cue) {
             size_t j = i + cue_len;
             while (j < n && (s[j] == ':' || s[j] == ' ' || starts_with(s, n, j, "是") ||
-                             starts_with(s, n, j, "为")))
+                             starts_with(s, n, j, "为") || starts_with(s, n, j, "：")))
                 j += s[j] == ':' || s[j] == ' ' ? 1 : 3;
             size_t sl = surname_at(s, n, j);
             if (sl && !in_list(s, n, j, NOT_NAMES, COUNT(NOT_NAMES), NULL, F_NOTNAME)) {
