@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../core/xb_buf.h"
 #include "xb_parser.h"
@@ -56,7 +57,6 @@ struct xb_parser {
     xb_status err;
     char msg[256];
     size_t fed;
-    bool utf8;
 };
 
 static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
@@ -110,7 +110,10 @@ static xb_status emit(xb_parser *p, xb_value_kind kind, const char *field,
     v.len = len > p->max_len ? p->max_len : len;
     v.raw_start = p->base + rs;
     v.raw_end = p->base + re;
-    v.exact = exact && p->utf8;
+    /* Spans are byte offsets of the body only when it is UTF-8 (or ASCII):
+     * a declared GBK document is converted by libxml2 first. */
+    const char *enc = p->ctxt ? (const char *)p->ctxt->encoding : NULL;
+    v.exact = exact && (!enc || !strcasecmp(enc, "UTF-8") || !strcasecmp(enc, "US-ASCII"));
     v.record = XB_RECORD_NONE;
     v.segment = len > p->max_len;
     return p->sink.value(p->sink.ctx, &v);
@@ -202,7 +205,9 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
     lv->path_len = p->path.len;
     lv->name = strdup((const char *)local);
     lv->qname_len = strlen(qname);
-    lv->text_start = position(p);
+    /* libxml2 reports the start tag while its input still points at the
+     * closing '>': the text begins one byte later. */
+    lv->text_start = position(p) + 1;
     p->depth++;
     if (!lv->name || xb_buf_printf(&p->path, "/%s[%u]", qname, idx) != XB_OK) {
         stop(p, XB_ERR_NOMEM, "out of memory");
@@ -320,7 +325,6 @@ static xb_parser *xml_create(const xb_parser_params *pp)
     p->base = pp->base_offset;
     p->max_depth = pp->limits && pp->limits->max_depth ? pp->limits->max_depth : 64;
     p->max_len = pp->limits && pp->limits->max_value_len ? pp->limits->max_value_len : 65536;
-    p->utf8 = true;
     if (pp->path_prefix && xb_buf_append_str(&p->path, pp->path_prefix) != XB_OK) {
         free(p);
         return NULL;
@@ -351,13 +355,6 @@ static xb_status xml_feed(xb_parser *p, const uint8_t *data, size_t len)
 {
     if (p->err != XB_OK)
         return p->err;
-    /* A declared non-UTF-8 encoding makes spans approximate. */
-    if (p->fed == 0 && len >= 5 && !memcmp(data, "<?xml", 5)) {
-        const uint8_t *e = memmem(data, len < 200 ? len : 200, "encoding=", 9);
-        if (e && e + 10 < data + len && strncasecmp((const char *)e + 10, "utf-8", 5) &&
-            strncasecmp((const char *)e + 10, "us-ascii", 8))
-            p->utf8 = false;
-    }
     while (len > 0 && p->err == XB_OK) {
         int n = len > 65536 ? 65536 : (int)len;
         int rc = xmlParseChunk(p->ctxt, (const char *)data, n, 0);
