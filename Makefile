@@ -120,7 +120,7 @@ test: deps
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory unit-asan
 	@$(MAKE) --no-print-directory e2e
-	@if [ -f ngx_module/config ]; then $(MAKE) --no-print-directory integration; fi
+	@$(MAKE) --no-print-directory integration
 
 module: $(LIB)
 	@if [ -f ngx_module/config ]; then sh scripts/build-module.sh; \
