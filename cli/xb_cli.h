@@ -24,6 +24,7 @@ int xb_cmd_rules(int argc, char **argv);
 int xb_cmd_policy(int argc, char **argv);
 int xb_cmd_decide(int argc, char **argv);
 int xb_cmd_keygen(int argc, char **argv);
+int xb_cmd_trace(int argc, char **argv);
 int xb_cmd_report(int argc, char **argv); /* reporting/cmd_report.c */
 int xb_cmd_verify(int argc, char **argv); /* reporting/cmd_verify.c */
 

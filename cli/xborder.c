@@ -20,6 +20,7 @@ static const xb_command commands[] = {
     {"keygen", xb_cmd_keygen, "create signing, watermark and counting keys"},
     {"report", xb_cmd_report, "summarise filed transfers: HTML, CSV or JSON; FTZ reports due"},
     {"verify", xb_cmd_verify, "prove the filed records complete and unaltered"},
+    {"trace", xb_cmd_trace, "find and authenticate the watermark of a leaked copy"},
 };
 
 static void usage(FILE *f)
