@@ -21,6 +21,8 @@
  * when the file cannot be read. */
 static inline char *xb_test_read_file(const char *path, size_t *len)
 {
+    if (len)
+        *len = 0;
     FILE *f = fopen(path, "rb");
     if (!f) {
         fail_msg("cannot open %s", path);
