@@ -33,7 +33,8 @@ CFLAGS  ?=
 ALL_CFLAGS = $(CFLAGS_COMMON) $(OPT) $(CFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) $(HIREDIS_LIBS) -lm -lpthread
 
-LIB_SRC  := $(sort $(filter-out %/cmd_%.c,$(wildcard classifier/*/*.c)))
+# (filter-out takes a single %, so subcommands are dropped by name)
+LIB_SRC  := $(sort $(foreach f,$(wildcard classifier/*/*.c),$(if $(findstring /cmd_,$(f)),,$(f))))
 CLI_SRC  := $(sort $(wildcard classifier/*/cmd_*.c) $(wildcard rules/tools/*.c) \
                    $(wildcard reporting/*.c) $(filter-out cli/xborder.c,$(wildcard cli/*.c)))
 XSD_SRC  := $(sort $(wildcard rules/schema/*.xsd) $(wildcard config/schema/*.xsd))
