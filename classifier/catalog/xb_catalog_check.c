@@ -31,7 +31,7 @@ size_t xb_check_detector_name(const char *file, size_t line, const char *entry_i
     if (xb_builtin_detector_find(name))
         return 0;
     xb_diags_add(diags, file, line,
-                 "entry %s: unknown built-in detector '%s' (see docs/catalog-format.md "
+                 "entry %s: unknown built-in detector '%s' (see README.md, Rule catalog format "
                  "for the list)", entry_id, name);
     return 1;
 }

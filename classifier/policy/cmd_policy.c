@@ -37,7 +37,7 @@ static void policy_usage(FILE *f)
 {
     fprintf(f,
             "usage: xborder policy check [--rules PATH]... FILE...\n\n"
-            "Validate export policy files (format: docs/policy.md): the schema, then\n"
+            "Validate export policy files (format: README.md, Export policy): the schema, then\n"
             "duplicate ids, unknown recipients and scenarios, dates, USCC check\n"
             "characters, CIDRs and the counting key. Problems are printed as\n"
             "FILE:LINE: message. With --rules, also check that every exporter's FTZ\n"

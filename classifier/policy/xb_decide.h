@@ -4,7 +4,7 @@
  * ../shared/research/regulation.md §1.6 (Provisions on Promoting and
  * Regulating Cross-Border Data Flows, CAC Order 16, 2024), top-down, first
  * match wins. The table, its extensions and a worked example are in
- * docs/policy.md.
+ * README.md "Export policy".
  *
  * xb_decide() is a pure function of its input: the findings of the body,
  * the exporter, destination country and recipient, scenario and purpose,

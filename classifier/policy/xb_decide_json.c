@@ -1,7 +1,7 @@
 /*
  * xb_decide_json.c - a decision as one JSON object, for `xborder decide`,
  * for the body of a blocked request and for logs. Field names are stable;
- * docs/policy.md shows an example.
+ * README.md "Export policy" shows an example.
  */
 #include <stdarg.h>
 #include <stdio.h>

@@ -5,7 +5,7 @@
  * route it needs a mechanism for, so that xb_decide_mech.c can look for a
  * mechanism per category and xb_decide.c can choose what to mask.
  *
- * Extensions of the table (documented in docs/policy.md):
+ * Extensions of the table (documented in README.md "Export policy"):
  *   - R8/R9 apply to transfers that carry PI: the counts are of PI exports,
  *     a transfer without PI is judged on what it carries (R10: nothing
  *     regulated, route none);

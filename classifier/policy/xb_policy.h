@@ -2,7 +2,7 @@
  * xb_policy.h - the export policy: who exports (exporters and how the
  * gateway recognises them), to whom (overseas recipients), on what legal
  * ground (mechanisms on file), in which scenarios, and what to do with each
- * outcome. Format reference: docs/policy.md; schema: config/schema/policy.xsd.
+ * outcome. Format reference: README.md "Export policy"; schema: config/schema/policy.xsd.
  *
  * The policy is one XML file owned by compliance officers, kept apart from
  * the rule catalogs (which say what data *is*; the policy says what this

@@ -20,7 +20,7 @@ static void usage(FILE *f)
             "  list    print the entries of catalogs (id, level, route, provenance)\n"
             "  import  turn a CSV export of an official list into a catalog file\n\n"
             "'xborder rules <command> --help' describes a command.\n"
-            "Catalog format: docs/catalog-format.md; default catalogs: %s\n",
+            "Catalog format: README.md, Rule catalog format; default catalogs: %s\n",
             xb_cli_default_rules());
 }
 

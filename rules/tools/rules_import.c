@@ -4,7 +4,7 @@
  * BOM; columns 领域, 场景, 数据类别, 数据项, 描述, 出境路径, 阈值 and
  * optionally 数据类型, 编号, 英文名称) into a catalog file.
  *
- * Decisions (documented in docs/catalog-format.md, "Importing a list"):
+ * Decisions (documented in README.md "Rule catalog format", "Importing a list"):
  *   - one entry per data row; id = <catalog>.<编号> when the sheet has an
  *     编号 column, else <catalog>.<row number, 4 digits>;
  *   - 领域, 场景, 数据类别 and 数据类型 are filled down from the row above

@@ -2,7 +2,7 @@
 
 They run the real binary on sample files under tests/data/policy/ with the
 default catalogs (rules/catalogs) plus a test FTZ list, and check the
-decision JSON and the exit codes documented in docs/policy.md:
+decision JSON and the exit codes documented in README.md "Export policy":
 0 allow, 4 block, 5 mask or watermark, 1 error.
 """
 import json
