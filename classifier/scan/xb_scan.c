@@ -330,10 +330,13 @@ static void records_from_paths(xb_scan *s)
         s->res.records = f->n ? 1 : 0;
         return;
     }
-    /* Assign ordinals to distinct prefixes up to `level`, in order. */
-    char **keys = calloc(f->n ? f->n : 1, sizeof(*keys));
+    /* Assign ordinals to distinct prefixes up to `level`. Findings arrive in
+     * document order, so a record's findings are contiguous: comparing with
+     * the previous record's prefix is enough (linear, not quadratic). */
     size_t n_keys = 0;
-    for (size_t k = 0; k < f->n && keys; k++) {
+    const char *last = NULL;
+    size_t last_len = 0;
+    for (size_t k = 0; k < f->n; k++) {
         const char *p = f->items[k].path;
         const char *h = strchr(p, '#');
         size_t i = h ? (size_t)(h - p) + 1 : 0;
@@ -346,21 +349,14 @@ static void records_from_paths(xb_scan *s)
             f->items[k].record = XB_RECORD_NONE;
             continue;
         }
-        size_t j = 0;
-        while (j < n_keys && (strlen(keys[j]) != i || strncmp(keys[j], p, i)))
-            j++;
-        if (j == n_keys) {
-            keys[n_keys] = dup_n(p, i);
-            if (!keys[n_keys])
-                break;
+        if (!last || last_len != i || strncmp(last, p, i)) {
+            last = p;
+            last_len = i;
             n_keys++;
         }
-        f->items[k].record = (int64_t)j;
+        f->items[k].record = (int64_t)n_keys - 1;
     }
     s->res.records = (int64_t)n_keys;
-    for (size_t j = 0; j < n_keys; j++)
-        free(keys[j]);
-    free(keys);
 }
 
 xb_status xb_scan_finish(xb_scan *s)
