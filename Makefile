@@ -124,7 +124,7 @@ test: deps
 	@$(MAKE) --no-print-directory integration
 
 module: $(LIB)
-	@if [ -f ngx_module/config ]; then sh scripts/build-module.sh; \
+	@if [ -f ngx_module/config ]; then bash scripts/build-module.sh; \
 	 else echo "ngx_module not present yet"; fi
 
 run: deps
