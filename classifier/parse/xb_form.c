@@ -1,271 +1,354 @@
 /*
  * xb_form.c - application/x-www-form-urlencoded bodies, streaming.
  *
- * "k=v&k2=v2": '+' is a space and %XX a byte; the decoded key is the path and
- * the field (the last bracketed name for PHP-style keys: users[3][idNo] has
- * field idNo). Keys carrying a numeric index (users[3][idNo], users.3.idNo)
- * belong to a record: one record per distinct (array name, index) pair, in
- * order of first appearance. Decoded bytes must be valid UTF-8. Memory: one
- * key and one value.
+ * "k=v&k2=v2": '+' stands for a space and %XX for a byte. Every non-empty
+ * value is one XB_VALUE_STRING whose path is the decoded key (after the
+ * path prefix) and whose field is the key's last name (users[3][idNo] ->
+ * idNo, see xb_form_keys.h); the key itself is reported first as an
+ * XB_VALUE_KEY (opaque keys can carry identifiers too). Keys with a numeric
+ * index belong to a record: one per distinct (array name, index) pair, in
+ * order of first appearance; other keys have XB_RECORD_NONE.
+ *
+ * Spans are the encoded bytes (value after '=', up to '&'). A value whose
+ * decoded bytes differ from its raw bytes ('+' or %XX) has raw_offsets; a
+ * value that lies inside one chunk and has no '+' or escape is delivered
+ * from the chunk (zero copy); others are assembled, and values longer than
+ * max_value_len come in segments. Keys longer than max_value_len are
+ * XB_ERR_LIMIT. A '%' not followed by two hex digits, or decoded bytes that
+ * are not UTF-8, are XB_ERR_MALFORMED with the byte offset.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../core/xb_buf.h"
+#include "xb_form_keys.h"
 #include "xb_parser.h"
+#include "xb_text_utf8.h"
+#include "xb_text_value.h"
 
-#define MAX_RECORD_KEYS 4096
+/* Bytes that interrupt a run: bit 1 inside a value, bit 2 inside a key. */
+#define IN_VALUE 1
+#define IN_KEY 2
+static const uint8_t special[256] = {
+    ['&'] = IN_VALUE | IN_KEY, ['%'] = IN_VALUE | IN_KEY,
+    ['+'] = IN_VALUE | IN_KEY, ['='] = IN_KEY,
+};
+
+/* Hex digit value plus one; 0 for bytes that are not hex digits. */
+static const uint8_t hex_plus1[256] = {
+    ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7,
+    ['7'] = 8, ['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14,
+    ['e'] = 15, ['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14,
+    ['E'] = 15, ['F'] = 16,
+};
 
 struct xb_parser {
     xb_sink sink;
-    size_t base;
-    char *prefix;
+    size_t base;          /* base_offset */
+    size_t consumed;      /* body bytes fed before the current chunk */
+    size_t chunk_abs;     /* absolute offset of the current chunk */
+    const uint8_t *chunk;
+    const uint8_t *run;   /* start of the bytes not yet handed to an accumulator */
+
+    bool in_value;        /* after the '=' of the current pair */
+    uint8_t esc;          /* 0, or hex digits of a %XX still expected (2, 1) */
+    uint8_t esc_hi;
+    size_t esc_at;        /* absolute offset of the '%' */
+
+    xbt_value key;        /* the decoded key (never segmented) */
+    xbt_value val;
     size_t max_len;
-    bool in_value;
-    int pct;            /* 0: no escape, 1: after '%', 2: after one hex digit */
-    uint8_t pct_val;
-    size_t pct_at;
-    xb_buf key;
-    xb_buf val;
-    size_t *offs;
-    size_t offs_cap;
-    bool decoded;       /* value bytes differ from raw bytes */
-    size_t val_start, val_end;
-    size_t pos;
-    char **record_keys; /* "name[index]" seen, in order */
-    size_t n_record_keys;
-    xb_buf path;
-    xb_status err;
+
+    xb_buf path;          /* prefix + decoded key, NUL-terminated */
+    size_t prefix_len;
+    size_t field_off;     /* field within path */
+    size_t field_len;
+    int64_t record;       /* record of the current key */
+    xbf_records records;
+
+    xb_status status;
     char msg[200];
 };
+
+static inline size_t abs_of(const xb_parser *p, const uint8_t *q)
+{
+    return p->chunk_abs + (size_t)(q - p->chunk);
+}
+
+static xb_status fail(xb_parser *p, xb_status st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static xb_status fail(xb_parser *p, xb_status st, const char *fmt, ...)
+{
+    if (p->status != XB_OK)
+        return p->status;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(p->msg, sizeof(p->msg), fmt, ap);
+    va_end(ap);
+    p->status = st;
+    return st;
+}
+
+static xb_status deliver(xb_parser *p, xb_value_kind kind, const uint8_t *data, size_t len,
+                         size_t raw_start, size_t raw_end, const size_t *offsets, bool segment)
+{
+    size_t bad = xbt_utf8_check(data, len, false);
+    if (bad < len)
+        return fail(p, XB_ERR_MALFORMED, "form: decoded %s is not UTF-8 at byte %zu",
+                    kind == XB_VALUE_KEY ? "key" : "value",
+                    offsets ? offsets[bad] : raw_start + bad);
+    if (!p->sink.value)
+        return XB_OK;
+    xb_value v;
+    v.kind = kind;
+    v.syntax = XB_SYNTAX_FORM;
+    v.path = p->path.data;
+    v.path_len = p->path.len;
+    if (kind == XB_VALUE_KEY) {
+        v.field = "";
+        v.field_len = 0;
+    } else {
+        v.field = p->path.data + p->field_off;
+        v.field_len = p->field_len;
+    }
+    v.data = data;
+    v.len = len;
+    v.raw_start = raw_start;
+    v.raw_end = raw_end;
+    v.raw_offsets = offsets;
+    v.exact = true;
+    v.record = p->record;
+    v.segment = segment;
+    xb_status st = p->sink.value(p->sink.ctx, &v);
+    if (st != XB_OK)
+        return fail(p, st, "form: value sink stopped the parse (%s) at byte %zu",
+                    xb_status_name(st), raw_end);
+    return XB_OK;
+}
+
+static xb_status emit_value(void *ctx, const uint8_t *data, size_t len, size_t raw_start,
+                            size_t raw_end, const size_t *offsets, bool segment)
+{
+    return deliver(ctx, XB_VALUE_STRING, data, len, raw_start, raw_end, offsets, segment);
+}
+
+/* The key is complete: it becomes the path, field and record of what
+ * follows, and is reported itself. Segments mean the key is too long. */
+static xb_status emit_key(void *ctx, const uint8_t *data, size_t len, size_t raw_start,
+                          size_t raw_end, const size_t *offsets, bool segment)
+{
+    xb_parser *p = ctx;
+    (void)raw_end;
+    if (segment)
+        return fail(p, XB_ERR_LIMIT, "form: key longer than %zu bytes at byte %zu",
+                    p->max_len, raw_start);
+    size_t bad = xbt_utf8_check(data, len, false);
+    if (bad < len)
+        return fail(p, XB_ERR_MALFORMED, "form: decoded key is not UTF-8 at byte %zu",
+                    offsets ? offsets[bad] : raw_start + bad);
+    p->path.len = p->prefix_len;
+    if (xb_buf_append(&p->path, data, len) != XB_OK || !xb_buf_cstr(&p->path))
+        return fail(p, XB_ERR_NOMEM, "form: out of memory");
+    xbf_key_info ki;
+    xbf_key_analyse(data, len, &ki);
+    p->field_off = p->prefix_len + ki.field_off;
+    p->field_len = ki.field_len;
+    if (ki.has_index) {
+        xb_status st = xbf_records_get(&p->records, data, ki.name_len, ki.index, &p->record);
+        if (st == XB_ERR_LIMIT)
+            return fail(p, st, "form: more than %d records at byte %zu", XBF_MAX_RECORDS,
+                        raw_start);
+        if (st != XB_OK)
+            return fail(p, st, "form: out of memory");
+    }
+    return deliver(p, XB_VALUE_KEY, data, len, raw_start, raw_end, offsets, false);
+}
+
+static xbt_value *current(xb_parser *p)
+{
+    return p->in_value ? &p->val : &p->key;
+}
+
+/* Hand the bytes [run, q) to the current accumulator. */
+static xb_status flush_run(xb_parser *p, const uint8_t *q)
+{
+    size_t n = (size_t)(q - p->run);
+    if (n == 0)
+        return XB_OK;
+    xb_status st;
+    if (p->in_value)
+        st = xbt_value_copy(&p->val, p->run, n, abs_of(p, p->run), emit_value, p);
+    else
+        st = xbt_value_copy(&p->key, p->run, n, abs_of(p, p->run), emit_key, p);
+    p->run = q;
+    return st != XB_OK ? fail(p, st, "form: out of memory") : XB_OK;
+}
+
+/* One hex digit of a %XX escape. */
+static xb_status escape_digit(xb_parser *p, uint8_t c)
+{
+    int h = hex_plus1[c] - 1;
+    if (h < 0)
+        return fail(p, XB_ERR_MALFORMED, "form: invalid percent-escape at byte %zu", p->esc_at);
+    if (p->esc == 2) {
+        p->esc_hi = (uint8_t)h;
+        p->esc = 1;
+        return XB_OK;
+    }
+    p->esc = 0;
+    uint8_t b = (uint8_t)(p->esc_hi << 4 | h);
+    xb_status st = p->in_value ? xbt_value_put_mapped(&p->val, b, p->esc_at, emit_value, p)
+                               : xbt_value_put_mapped(&p->key, b, p->esc_at, emit_key, p);
+    return st != XB_OK ? fail(p, st, "form: out of memory") : XB_OK;
+}
+
+/* The key ends at q (at '=', '&' or the end of the body). */
+static xb_status key_end(xb_parser *p, const uint8_t *q, size_t raw_end)
+{
+    if (q && flush_run(p, q) != XB_OK)
+        return p->status;
+    /* an empty key: the value's path is the prefix alone */
+    p->path.len = p->prefix_len;
+    p->path.data[p->path.len] = '\0';
+    p->field_off = p->prefix_len;
+    p->field_len = 0;
+    p->record = XB_RECORD_NONE;
+    xb_status st = xbt_value_end(&p->key, raw_end, emit_key, p);
+    return st != XB_OK ? fail(p, st, "form: out of memory") : XB_OK;
+}
+
+/* The value ends at q (at '&' or the end of the chunk/body). */
+static xb_status value_end(xb_parser *p, const uint8_t *q, size_t raw_end)
+{
+    xb_status st;
+    if (q && xbt_value_empty(&p->val)) {
+        /* the whole value is [run, q) of this chunk */
+        st = xbt_value_direct(&p->val, p->run, (size_t)(q - p->run), abs_of(p, p->run),
+                              emit_value, p);
+        p->run = q;
+    } else {
+        if (q && flush_run(p, q) != XB_OK)
+            return p->status;
+        st = xbt_value_end(&p->val, raw_end, emit_value, p);
+    }
+    return st != XB_OK ? fail(p, st, "form: out of memory") : XB_OK;
+}
 
 static xb_parser *form_create(const xb_parser_params *pp)
 {
     xb_parser *p = calloc(1, sizeof(*p));
     if (!p)
         return NULL;
+    xb_limits defaults;
+    xb_limits_default(&defaults);
+    const xb_limits *lim = pp->limits ? pp->limits : &defaults;
     p->sink = pp->sink;
     p->base = pp->base_offset;
-    p->prefix = strdup(pp->path_prefix ? pp->path_prefix : "");
-    p->max_len = pp->limits && pp->limits->max_value_len ? pp->limits->max_value_len : 65536;
-    if (!p->prefix) {
+    p->max_len = lim->max_value_len ? lim->max_value_len : defaults.max_value_len;
+    xbt_value_init(&p->key, p->max_len);
+    xbt_value_init(&p->val, p->max_len);
+    p->max_len = p->key.max;
+    xbf_records_init(&p->records);
+    p->record = XB_RECORD_NONE;
+    if (xb_buf_reserve(&p->path, 64) != XB_OK ||
+        (pp->path_prefix && xb_buf_append_str(&p->path, pp->path_prefix) != XB_OK)) {
+        xb_buf_free(&p->path);
         free(p);
         return NULL;
     }
+    p->prefix_len = p->path.len;
+    p->path.data[p->path.len] = '\0';
+    xbt_value_begin(&p->key, p->base);
     return p;
 }
 
-static xb_status fail(xb_parser *p, xb_status st, const char *what, size_t at)
+static xb_status form_feed(xb_parser *p, const uint8_t *data, size_t len)
 {
-    snprintf(p->msg, sizeof(p->msg), "form: %s at byte %zu", what, p->base + at);
-    return p->err = st;
-}
-
-static bool utf8_valid(const uint8_t *s, size_t n)
-{
-    for (size_t i = 0; i < n;) {
-        uint8_t c = s[i];
-        size_t k = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3
-                 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
-        if (!k || i + k > n)
-            return false;
-        for (size_t j = 1; j < k; j++)
-            if ((s[i + j] & 0xC0) != 0x80)
-                return false;
-        i += k;
-    }
-    return true;
-}
-
-/* users[3][idNo] -> field idNo, record key "users[3]" */
-static void analyse_key(const char *k, size_t n, const char **field, size_t *field_len,
-                        char *rec, size_t rec_size)
-{
-    *field = k;
-    *field_len = n;
-    rec[0] = '\0';
-    const char *last_open = NULL;
-    for (size_t i = 0; i < n; i++)
-        if (k[i] == '[')
-            last_open = k + i;
-    if (last_open && n > 0 && k[n - 1] == ']' && (size_t)(last_open - k) + 2 < n + 1) {
-        *field = last_open + 1;
-        *field_len = (size_t)(k + n - 1 - *field);
-    } else {
-        const char *dot = memrchr(k, '.', n);
-        if (dot) {
-            *field = dot + 1;
-            *field_len = (size_t)(k + n - *field);
-        }
-    }
-    /* first numeric index: "[3]" or ".3." */
-    for (size_t i = 0; i < n; i++) {
-        if (k[i] != '[' && k[i] != '.')
-            continue;
-        size_t j = i + 1;
-        while (j < n && k[j] >= '0' && k[j] <= '9')
-            j++;
-        if (j > i + 1 && (j == n || k[j] == ']' || k[j] == '.')) {
-            snprintf(rec, rec_size, "%.*s", (int)(j - 0), k);
-            return;
-        }
-    }
-}
-
-static int64_t record_of(xb_parser *p, const char *rec)
-{
-    if (!rec[0])
-        return XB_RECORD_NONE;
-    for (size_t i = 0; i < p->n_record_keys; i++)
-        if (!strcmp(p->record_keys[i], rec))
-            return (int64_t)i;
-    if (p->n_record_keys >= MAX_RECORD_KEYS)
-        return XB_RECORD_NONE;
-    char **r = realloc(p->record_keys, (p->n_record_keys + 1) * sizeof(*r));
-    if (!r)
-        return XB_RECORD_NONE;
-    p->record_keys = r;
-    r[p->n_record_keys] = strdup(rec);
-    if (!r[p->n_record_keys])
-        return XB_RECORD_NONE;
-    return (int64_t)p->n_record_keys++;
-}
-
-static xb_status end_pair(xb_parser *p, size_t at)
-{
-    if (p->pct)
-        return fail(p, XB_ERR_MALFORMED, "truncated %-escape", p->pct_at);
-    xb_status st = XB_OK;
-    if (p->key.len > 0 || p->val.len > 0) {
-        if (!utf8_valid((const uint8_t *)p->key.data, p->key.len) ||
-            !utf8_valid((const uint8_t *)p->val.data, p->val.len))
-            return fail(p, XB_ERR_MALFORMED, "decoded text is not UTF-8", at);
-    }
-    if (p->val.len > 0) {
-        const char *field;
-        size_t field_len;
-        char rec[256];
-        analyse_key(p->key.data ? p->key.data : "", p->key.len, &field, &field_len, rec,
-                    sizeof(rec));
-        xb_buf_reset(&p->path);
-        if (xb_buf_append_str(&p->path, p->prefix) ||
-            xb_buf_append(&p->path, p->key.data, p->key.len) || !xb_buf_cstr(&p->path))
-            return XB_ERR_NOMEM;
-        p->offs[p->val.len] = p->base + p->val_end;
-        xb_value v;
-        memset(&v, 0, sizeof(v));
-        v.kind = XB_VALUE_STRING;
-        v.syntax = XB_SYNTAX_FORM;
-        v.path = p->path.data;
-        v.path_len = p->path.len;
-        v.field = field;
-        v.field_len = field_len;
-        v.data = (const uint8_t *)p->val.data;
-        v.len = p->val.len;
-        v.raw_start = p->base + p->val_start;
-        v.raw_end = p->base + p->val_end;
-        v.raw_offsets = p->decoded ? p->offs : NULL;
-        v.exact = true;
-        v.record = record_of(p, rec);
-        v.segment = p->val.len >= p->max_len;
-        st = p->sink.value(p->sink.ctx, &v);
-    }
-    xb_buf_reset(&p->key);
-    xb_buf_reset(&p->val);
-    p->in_value = false;
-    p->decoded = false;
-    return st;
-}
-
-static xb_status put(xb_parser *p, uint8_t c, size_t raw)
-{
-    xb_buf *b = p->in_value ? &p->val : &p->key;
-    if (b->len >= p->max_len)
-        return XB_OK;
-    if (p->in_value) {
-        if (p->val.len + 1 >= p->offs_cap) {
-            size_t cap = p->offs_cap ? p->offs_cap * 2 : 256;
-            size_t *o = realloc(p->offs, cap * sizeof(*o));
-            if (!o)
-                return XB_ERR_NOMEM;
-            p->offs = o;
-            p->offs_cap = cap;
-        }
-        p->offs[p->val.len] = p->base + raw;
-    }
-    return xb_buf_append_char(b, (char)c);
-}
-
-static int hexval(uint8_t c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-static xb_status form_feed(xb_parser *p, const uint8_t *d, size_t n)
-{
-    if (p->err != XB_OK)
-        return p->err;
-    for (size_t i = 0; i < n; i++) {
-        uint8_t c = d[i];
-        size_t at = p->pos + i;
-        xb_status st = XB_OK;
-        if (p->pct) {
-            int h = hexval(c);
-            if (h < 0)
-                return fail(p, XB_ERR_MALFORMED, "invalid %-escape", p->pct_at);
-            if (p->pct == 1) {
-                p->pct_val = (uint8_t)(h << 4);
-                p->pct = 2;
-            } else {
-                p->pct = 0;
-                st = put(p, p->pct_val | (uint8_t)h, p->pct_at);
-                if (p->in_value)
-                    p->val_end = at + 1;
+    if (p->status != XB_OK)
+        return p->status;
+    p->chunk = data;
+    p->chunk_abs = p->base + p->consumed;
+    p->consumed += len;
+    const uint8_t *s = data, *end = data + len;
+    while (p->esc && s < end)
+        if (escape_digit(p, *s++) != XB_OK)
+            return p->status;
+    p->run = s;
+    while (s < end) {
+        const uint8_t mask = p->in_value ? IN_VALUE : IN_KEY;
+        while (s < end && !(special[*s] & mask))
+            s++;
+        if (s == end)
+            break;
+        switch (*s) {
+        case '+':
+            if (flush_run(p, s) != XB_OK ||
+                xbt_value_put_mapped(current(p), ' ', abs_of(p, s),
+                                     p->in_value ? emit_value : emit_key, p) != XB_OK)
+                return fail(p, XB_ERR_NOMEM, "form: out of memory");
+            p->run = ++s;
+            break;
+        case '%': {
+            if (flush_run(p, s) != XB_OK)
+                return p->status;
+            /* a run of complete escapes (%E5%BC%A0...) in this chunk */
+            xbt_value *acc = current(p);
+            xbt_emit_fn emit = p->in_value ? emit_value : emit_key;
+            while (end - s >= 3 && s[0] == '%' && hex_plus1[s[1]] && hex_plus1[s[2]]) {
+                uint8_t b = (uint8_t)((hex_plus1[s[1]] - 1) << 4 | (hex_plus1[s[2]] - 1));
+                if (xbt_value_put_mapped(acc, b, abs_of(p, s), emit, p) != XB_OK)
+                    return fail(p, XB_ERR_NOMEM, "form: out of memory");
+                s += 3;
             }
-        } else if (c == '&' || c == ';') {
-            st = end_pair(p, at);
-        } else if (c == '=' && !p->in_value) {
-            p->in_value = true;
-            p->val_start = p->val_end = at + 1;
-        } else if (c == '%') {
-            p->pct = 1;
-            p->pct_at = at;
-            if (p->in_value)
-                p->decoded = true;
-        } else if (c == '\r' || c == '\n') {
-            /* line breaks some clients append are ignored */
-        } else {
-            if (c == '+' && p->in_value)
-                p->decoded = true;
-            st = put(p, c == '+' ? ' ' : c, at);
-            if (p->in_value)
-                p->val_end = at + 1;
+            if (s < end && *s == '%') {
+                /* an escape cut by the end of the chunk, or an invalid one */
+                p->esc_at = abs_of(p, s);
+                p->esc = 2;
+                s++;
+                while (p->esc && s < end)
+                    if (escape_digit(p, *s++) != XB_OK)
+                        return p->status;
+            }
+            p->run = s;
+            break;
         }
-        if (st != XB_OK) {
-            if (p->err == XB_OK)
-                p->err = st;
-            return st;
+        case '=':
+            if (key_end(p, s, abs_of(p, s)) != XB_OK)
+                return p->status;
+            p->in_value = true;
+            s++;
+            xbt_value_begin(&p->val, abs_of(p, s));
+            p->run = s;
+            break;
+        default: /* '&' */
+            if (p->in_value ? value_end(p, s, abs_of(p, s)) : key_end(p, s, abs_of(p, s)))
+                return p->status;
+            p->in_value = false;
+            s++;
+            xbt_value_begin(&p->key, abs_of(p, s));
+            p->run = s;
+            break;
         }
     }
-    p->pos += n;
-    return XB_OK;
+    xb_status st = flush_run(p, end);
+    p->chunk = NULL;
+    p->run = NULL;
+    return st;
 }
 
 static xb_status form_finish(xb_parser *p)
 {
-    if (p->err != XB_OK)
-        return p->err;
-    xb_status st = end_pair(p, p->pos);
-    if (st != XB_OK && p->err == XB_OK)
-        p->err = st;
-    return st;
+    if (p->status != XB_OK)
+        return p->status;
+    size_t end = p->base + p->consumed;
+    if (p->esc)
+        return fail(p, XB_ERR_MALFORMED, "form: truncated percent-escape at byte %zu", p->esc_at);
+    if (p->in_value)
+        return value_end(p, NULL, end);
+    return key_end(p, NULL, end);
 }
 
 static const char *form_error(const xb_parser *p)
@@ -277,17 +360,20 @@ static void form_destroy(xb_parser *p)
 {
     if (!p)
         return;
-    for (size_t i = 0; i < p->n_record_keys; i++)
-        free(p->record_keys[i]);
-    free(p->record_keys);
-    free(p->offs);
-    xb_buf_free(&p->key);
-    xb_buf_free(&p->val);
+    xbt_value_free(&p->key);
+    xbt_value_free(&p->val);
+    xbf_records_free(&p->records);
     xb_buf_free(&p->path);
-    free(p->prefix);
     free(p);
 }
 
 const xb_parser_ops xb_form_parser = {
-    "form", XB_SYNTAX_FORM, false, form_create, form_feed, form_finish, form_error, form_destroy,
+    .name = "form",
+    .syntax = XB_SYNTAX_FORM,
+    .records_by_path = false,
+    .create = form_create,
+    .feed = form_feed,
+    .finish = form_finish,
+    .error_message = form_error,
+    .destroy = form_destroy,
 };

@@ -1,392 +1,340 @@
 /*
- * xb_multipart.c - multipart/form-data (and multipart/mixed) bodies.
+ * xb_multipart.c - multipart/form-data and multipart/mixed bodies: framing.
  *
- * Each part is classified by its own type: a plain form field (no
- * Content-Type, no filename) is one value named by the field; a part whose
- * type has a parser (JSON, XML, CSV, form, text - or a filename with such an
- * extension) is streamed into a nested parser whose paths are prefixed with
- * "<name>#" and whose offsets are absolute in the body; any other part
- * (images, PDFs, octet streams, base64 or quoted-printable transfer
- * encodings) is reported as not inspectable, with its name, type and
- * filename, and never silently called clean. Records of nested parts are
- * renumbered so they stay unique across parts.
+ * The boundary comes from the Content-Type. A delimiter is "--boundary" at
+ * the start of the body or after a line end (CRLF, or a bare LF as some
+ * clients send), followed by "--" (the close delimiter), or by optional
+ * spaces and a line end; the line end before a delimiter belongs to the
+ * delimiter, not to the part. Each part has a header block ending with an
+ * empty line (at most XBM_MAX_HEADER bytes) and a body that
+ * xb_multipart_part.c classifies and hands on, streaming.
+ *
+ * Finding delimiters: within a chunk, memmem looks for "\n--boundary". A
+ * chunk may end inside a delimiter: its tail is held back when it is a
+ * prefix of the pattern (the pattern has a single '\n', so only the last LF
+ * of the tail can start one), and so is a CR at the very end. The held bytes
+ * are known - they equal the pattern's prefix - so they are not copied; on a
+ * mismatch they are handed to the part from the pattern itself. Part bytes
+ * in the chunk are passed on without copying.
+ *
+ * The line end of the empty line that closes a part's headers may double as
+ * the line end of the next delimiter (an empty part written as
+ * "headers CRLF CRLF --boundary"), as the start of the body may for the first
+ * delimiter. Bytes before the first delimiter (preamble) and after the close
+ * delimiter (epilogue) are ignored. A body that ends before the close delimiter is
+ * XB_ERR_MALFORMED, more than limits->max_parts parts XB_ERR_LIMIT.
  */
-#include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
-#include "../core/xb_buf.h"
-#include "xb_parser.h"
+#include "xb_multipart_internal.h"
 
-#define MAX_HEADERS 8192
-
-enum mp_state { MP_PREAMBLE, MP_AFTER_DELIM, MP_AFTER_DELIM_DASH, MP_AFTER_DELIM_CR,
-                MP_HEADERS, MP_BODY, MP_EPILOGUE };
-
-enum part_kind { PART_FIELD, PART_PARSED, PART_SKIPPED };
-
-struct xb_parser {
-    xb_sink sink;
-    const xb_limits *limits;
-    size_t base;
-    char *prefix;
-    char delim[80];       /* "\r\n--" boundary */
-    size_t delim_len;
-    size_t match;         /* bytes of delim matched so far */
-    enum mp_state st;
-    size_t pos;
-    xb_buf headers;
-    size_t parts;
-    /* current part */
-    enum part_kind kind;
-    char name[256], filename[256], ctype[256], skip_reason[64];
-    size_t part_start;
-    const xb_parser_ops *ops;
-    xb_parser *nested;
-    xb_buf field;         /* value of a plain field */
-    xb_buf out;           /* body bytes awaiting delivery */
-    size_t out_start;     /* body offset of out[0] */
-    int64_t record_base, part_max_record;
-    xb_status err;
-    char msg[300];
-};
-
-/* Forward nested values with records renumbered. */
-static xb_status nested_value(void *ctx, const xb_value *v)
+xb_status xbm_fail(xb_parser *p, xb_status st, const char *fmt, ...)
 {
-    xb_parser *p = ctx;
-    if (v->record == XB_RECORD_NONE)
-        return p->sink.value(p->sink.ctx, v);
-    xb_value w = *v;
-    w.record = v->record + p->record_base;
-    if (v->record > p->part_max_record)
-        p->part_max_record = v->record;
-    return p->sink.value(p->sink.ctx, &w);
+    if (p->status != XB_OK)
+        return p->status;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(p->msg, sizeof(p->msg), fmt, ap);
+    va_end(ap);
+    p->status = st;
+    return st;
 }
 
-static void nested_uninspectable(void *ctx, const char *path, const char *reason,
-                                 const char *detail, size_t rs, size_t re, const char *ct,
-                                 const char *fn)
+static inline size_t abs_of(const xb_parser *p, const uint8_t *q)
 {
-    xb_parser *p = ctx;
-    if (p->sink.uninspectable)
-        p->sink.uninspectable(p->sink.ctx, path, reason, detail, rs, re, ct, fn);
+    return p->chunk_abs + (size_t)(q - p->chunk);
+}
+
+xb_parser *xbm_create(const xb_parser_params *pp, unsigned depth)
+{
+    xb_parser *p = calloc(1, sizeof(*p));
+    if (!p)
+        return NULL;
+    xb_limits_default(&p->limits);
+    if (pp->limits)
+        p->limits = *pp->limits;
+    xb_limits defaults;
+    xb_limits_default(&defaults);
+    if (!p->limits.max_parts)
+        p->limits.max_parts = defaults.max_parts;
+    if (!p->limits.max_value_len)
+        p->limits.max_value_len = defaults.max_value_len;
+    p->sink = pp->sink;
+    p->base = pp->base_offset;
+    p->depth = depth;
+    p->state = XBM_PREAMBLE;
+    p->next_record = 0;
+    xbt_value_init(&p->field, p->limits.max_value_len);
+    if (pp->path_prefix && xb_buf_append_str(&p->prefix, pp->path_prefix) != XB_OK) {
+        free(p);
+        return NULL;
+    }
+    char boundary[XBM_MAX_BOUNDARY + 2];
+    if (!pp->content_type ||
+        !xb_content_type_param(pp->content_type, "boundary", boundary, sizeof(boundary))) {
+        xbm_fail(p, XB_ERR_MALFORMED, "multipart: no boundary parameter in the Content-Type");
+        return p;
+    }
+    size_t blen = strlen(boundary);
+    if (blen == 0 || blen > XBM_MAX_BOUNDARY || strpbrk(boundary, "\r\n")) {
+        xbm_fail(p, XB_ERR_MALFORMED, "multipart: invalid boundary parameter");
+        return p;
+    }
+    p->pat_len = blen + 3;
+    p->pat = malloc(p->pat_len);
+    if (!p->pat) {
+        xb_buf_free(&p->prefix);
+        free(p);
+        return NULL;
+    }
+    memcpy(p->pat, "\n--", 3);
+    memcpy(p->pat + 3, boundary, blen);
+    /* the body starts as if after a line end: "--boundary" may come first */
+    p->carry = 1;
+    p->carry_virtual = true;
+    p->carry_abs = p->base;
+    return p;
 }
 
 static xb_parser *mp_create(const xb_parser_params *pp)
 {
-    char boundary[72];
-    if (!pp->content_type ||
-        !xb_content_type_param(pp->content_type, "boundary", boundary, sizeof(boundary)) ||
-        !boundary[0])
-        return NULL;
-    xb_parser *p = calloc(1, sizeof(*p));
-    if (!p)
-        return NULL;
-    p->sink = pp->sink;
-    p->limits = pp->limits;
-    p->base = pp->base_offset;
-    p->prefix = strdup(pp->path_prefix ? pp->path_prefix : "");
-    p->delim_len = (size_t)snprintf(p->delim, sizeof(p->delim), "\r\n--%s", boundary);
-    /* The first delimiter may start the body: pretend a CRLF came before. */
-    p->match = 2;
-    if (!p->prefix) {
-        free(p);
-        return NULL;
-    }
-    return p;
+    return xbm_create(pp, 0);
 }
 
-static xb_status fail(xb_parser *p, xb_status st, const char *what)
+/* Bytes that are not part of a delimiter: the current part's, or ignored. */
+static xb_status data(xb_parser *p, const uint8_t *d, size_t n, size_t abs, bool last)
 {
-    if (p->err == XB_OK) {
-        snprintf(p->msg, sizeof(p->msg), "multipart: %s", what);
-        p->err = st;
-    }
-    return st;
-}
-
-/* Copy a header parameter value (name="x" or name=x) into out. */
-static void header_param(const char *h, const char *param, char *out, size_t size)
-{
-    out[0] = '\0';
-    size_t pl = strlen(param);
-    for (const char *s = h; (s = strcasestr(s, param)) != NULL; s += pl) {
-        if (s > h && (isalnum((unsigned char)s[-1]) || s[-1] == '*'))
-            continue;
-        const char *v = s + pl;
-        while (*v == ' ')
-            v++;
-        if (*v != '=')
-            continue;
-        v++;
-        while (*v == ' ')
-            v++;
-        size_t k = 0;
-        if (*v == '"') {
-            v++;
-            while (*v && *v != '"' && k + 1 < size)
-                out[k++] = *v++;
-        } else {
-            while (*v && *v != ';' && *v != '\r' && *v != '\n' && k + 1 < size)
-                out[k++] = *v++;
-        }
-        out[k] = '\0';
-        return;
-    }
-}
-
-static void header_value(const char *h, const char *name, char *out, size_t size)
-{
-    out[0] = '\0';
-    size_t nl = strlen(name);
-    for (const char *line = h; line && *line;) {
-        if (!strncasecmp(line, name, nl) && line[nl] == ':') {
-            const char *v = line + nl + 1;
-            while (*v == ' ' || *v == '\t')
-                v++;
-            size_t k = 0;
-            while (v[k] && v[k] != '\r' && v[k] != '\n' && k + 1 < size) {
-                out[k] = v[k];
-                k++;
-            }
-            out[k] = '\0';
-            return;
-        }
-        line = strchr(line, '\n');
-        if (line)
-            line++;
-    }
-}
-
-static const char *type_from_filename(const char *fn)
-{
-    const char *dot = strrchr(fn, '.');
-    if (!dot)
-        return NULL;
-    if (!strcasecmp(dot, ".json"))
-        return "application/json";
-    if (!strcasecmp(dot, ".xml"))
-        return "application/xml";
-    if (!strcasecmp(dot, ".csv"))
-        return "text/csv";
-    if (!strcasecmp(dot, ".txt"))
-        return "text/plain";
-    return NULL;
-}
-
-static xb_status start_part(xb_parser *p)
-{
-    const char *h = xb_buf_cstr(&p->headers);
-    char disp[512], cte[64];
-    header_value(h, "Content-Disposition", disp, sizeof(disp));
-    header_param(disp, "name", p->name, sizeof(p->name));
-    header_param(disp, "filename", p->filename, sizeof(p->filename));
-    header_value(h, "Content-Type", p->ctype, sizeof(p->ctype));
-    header_value(h, "Content-Transfer-Encoding", cte, sizeof(cte));
-    if (++p->parts > (p->limits && p->limits->max_parts ? p->limits->max_parts : 256))
-        return fail(p, XB_ERR_LIMIT, "too many parts");
-    p->part_start = p->pos;
-    p->out_start = p->pos;
-    p->part_max_record = -1;
-    p->skip_reason[0] = '\0';
-    xb_buf_reset(&p->field);
-    bool encoded = cte[0] && strcasecmp(cte, "7bit") && strcasecmp(cte, "8bit") &&
-                   strcasecmp(cte, "binary");
-    const char *type = p->ctype[0] ? p->ctype
-                     : p->filename[0] ? type_from_filename(p->filename) : NULL;
-    if (encoded) {
-        p->kind = PART_SKIPPED;
-        snprintf(p->skip_reason, sizeof(p->skip_reason), "unsupported_encoding");
+    if (p->state != XBM_BODY || n == 0)
         return XB_OK;
-    }
-    if (!type && !p->filename[0]) {
-        p->kind = PART_FIELD;
-        return XB_OK;
-    }
-    p->ops = type ? xb_parser_for_content_type(type) : NULL;
-    if (!p->ops || p->ops == &xb_multipart_parser) {
-        p->kind = PART_SKIPPED;
-        snprintf(p->skip_reason, sizeof(p->skip_reason), "unsupported_type");
-        return XB_OK;
-    }
-    char prefix[600];
-    snprintf(prefix, sizeof(prefix), "%s%s#", p->prefix, p->name[0] ? p->name : p->filename);
-    xb_parser_params pp;
-    memset(&pp, 0, sizeof(pp));
-    pp.limits = p->limits;
-    pp.sink.ctx = p;
-    pp.sink.value = nested_value;
-    pp.sink.uninspectable = nested_uninspectable;
-    pp.base_offset = p->base + p->pos;
-    pp.path_prefix = prefix;
-    pp.content_type = type;
-    p->nested = p->ops->create(&pp);
-    if (!p->nested)
-        return fail(p, XB_ERR_NOMEM, "cannot create a parser for a part");
-    p->kind = PART_PARSED;
-    return XB_OK;
+    return xbm_part_data(p, d, n, abs, last);
 }
 
-/* Deliver buffered body bytes of the current part. */
-static xb_status flush_out(xb_parser *p)
+static xb_status delimiter(xb_parser *p, size_t body_end)
 {
-    if (p->out.len == 0)
-        return XB_OK;
     xb_status st = XB_OK;
-    if (p->kind == PART_PARSED) {
-        st = p->ops->feed(p->nested, (const uint8_t *)p->out.data, p->out.len);
-        if (st != XB_OK) {
-            char m[280];
-            snprintf(m, sizeof(m), "part '%s': %s", p->name, p->ops->error_message(p->nested));
-            fail(p, st, m);
-        }
-    } else if (p->kind == PART_FIELD) {
-        size_t max = p->limits && p->limits->max_value_len ? p->limits->max_value_len : 65536;
-        size_t room = p->field.len < max ? max - p->field.len : 0;
-        st = xb_buf_append(&p->field, p->out.data, p->out.len < room ? p->out.len : room);
-    }
-    p->out_start += p->out.len;
-    xb_buf_reset(&p->out);
+    if (p->state == XBM_BODY)
+        st = xbm_part_end(p, body_end);
+    p->state = XBM_AFTER_DELIM;
     return st;
 }
 
-static xb_status end_part(xb_parser *p, size_t part_end)
+/* PREAMBLE / BODY: find the next delimiter in [s, end). Returns where to go
+ * on, or NULL on error. */
+static const uint8_t *scan(xb_parser *p, const uint8_t *s, const uint8_t *end)
 {
-    xb_status st = flush_out(p);
-    if (st != XB_OK)
-        return st;
-    char path[600];
-    snprintf(path, sizeof(path), "%s%s", p->prefix, p->name[0] ? p->name : p->filename);
-    if (p->kind == PART_PARSED) {
-        st = p->ops->finish(p->nested);
-        if (st != XB_OK) {
-            char m[280];
-            snprintf(m, sizeof(m), "part '%s': %s", p->name, p->ops->error_message(p->nested));
-            fail(p, st, m);
+    const uint8_t *pat = p->pat;
+    size_t m = p->pat_len;
+    static const uint8_t cr = '\r';
+    if (p->carry) {
+        size_t need = m - p->carry, avail = (size_t)(end - s);
+        size_t k = need < avail ? need : avail;
+        if (memcmp(s, pat + p->carry, k) == 0) {
+            if (k < need) {
+                p->carry += k;
+                return end;
+            }
+            size_t body_end = p->pending_cr ? p->cr_abs : p->carry_abs;
+            p->carry = 0;
+            p->carry_virtual = false;
+            p->pending_cr = false;
+            return delimiter(p, body_end) == XB_OK ? s + k : NULL;
         }
-        p->ops->destroy(p->nested);
-        p->nested = NULL;
-        if (p->part_max_record >= 0)
-            p->record_base += p->part_max_record + 1;
-    } else if (p->kind == PART_FIELD && p->field.len > 0) {
-        xb_value v;
-        memset(&v, 0, sizeof(v));
-        v.kind = XB_VALUE_STRING;
-        v.syntax = XB_SYNTAX_TEXT;
-        v.path = path;
-        v.path_len = strlen(path);
-        v.field = p->name;
-        v.field_len = strlen(p->name);
-        v.data = (const uint8_t *)p->field.data;
-        v.len = p->field.len;
-        v.raw_start = p->base + p->part_start;
-        v.raw_end = p->base + p->part_start + p->field.len;
-        v.exact = true;
-        v.record = XB_RECORD_NONE;
-        st = p->sink.value(p->sink.ctx, &v);
-    } else if (p->kind == PART_SKIPPED && p->sink.uninspectable) {
-        char detail[900];
-        snprintf(detail, sizeof(detail), "part '%s' (%s%s%s) is not inspected",
-                 p->name, p->ctype[0] ? p->ctype : "no type", p->filename[0] ? ", file " : "",
-                 p->filename);
-        p->sink.uninspectable(p->sink.ctx, path, p->skip_reason, detail,
-                              p->base + p->part_start, p->base + part_end,
-                              p->ctype[0] ? p->ctype : NULL,
-                              p->filename[0] ? p->filename : NULL);
+        /* not a delimiter: the held bytes belong to the part */
+        if (p->pending_cr && data(p, &cr, 1, p->cr_abs, false) != XB_OK)
+            return NULL;
+        p->pending_cr = false;
+        size_t skip = p->carry_virtual ? 1 : 0;
+        if (data(p, pat + skip, p->carry - skip, p->carry_abs, false) != XB_OK)
+            return NULL;
+        p->carry = 0;
+        p->carry_virtual = false;
     }
-    return st;
+    const uint8_t *f = memmem(s, (size_t)(end - s), pat, m);
+    if (f) {
+        size_t body_end;
+        if (f == s) {
+            /* a CR held from the last chunk is the delimiter's */
+            body_end = p->pending_cr ? p->cr_abs : abs_of(p, f);
+        } else {
+            const uint8_t *e = f[-1] == '\r' ? f - 1 : f;
+            if (p->pending_cr && data(p, &cr, 1, p->cr_abs, false) != XB_OK)
+                return NULL;
+            if (data(p, s, (size_t)(e - s), abs_of(p, s), true) != XB_OK)
+                return NULL;
+            body_end = abs_of(p, e);
+        }
+        p->pending_cr = false;
+        return delimiter(p, body_end) == XB_OK ? f + m : NULL;
+    }
+    /* hold back a possible start of a delimiter at the end of the chunk */
+    const uint8_t *hold = end;
+    size_t tail = (size_t)(end - s) < m - 1 ? (size_t)(end - s) : m - 1;
+    const uint8_t *q = tail ? memrchr(end - tail, '\n', tail) : NULL;
+    if (q && memcmp(q, pat, (size_t)(end - q)) == 0) {
+        hold = q;
+        p->carry = (size_t)(end - q);
+        p->carry_abs = abs_of(p, q);
+    }
+    if (hold > s) {
+        bool cr_before = hold[-1] == '\r';
+        const uint8_t *e = cr_before ? hold - 1 : hold;
+        if (p->pending_cr && data(p, &cr, 1, p->cr_abs, false) != XB_OK)
+            return NULL;
+        if (data(p, s, (size_t)(e - s), abs_of(p, s), false) != XB_OK)
+            return NULL;
+        p->pending_cr = cr_before;
+        p->cr_abs = abs_of(p, hold - 1);
+    }
+    return end;
 }
 
-static xb_status mp_feed(xb_parser *p, const uint8_t *d, size_t n)
+/* HEADERS: collect lines until the empty one. */
+static const uint8_t *headers(xb_parser *p, const uint8_t *s, const uint8_t *end)
 {
-    if (p->err != XB_OK)
-        return p->err;
-    for (size_t i = 0; i < n && p->err == XB_OK; i++) {
-        uint8_t c = d[i];
-        switch (p->st) {
-        case MP_PREAMBLE:
-        case MP_BODY:
-            if (c == (uint8_t)p->delim[p->match]) {
-                if (++p->match == p->delim_len) {
-                    size_t part_end = p->pos + i + 1 - p->delim_len;
-                    if (p->st == MP_BODY && end_part(p, part_end) != XB_OK)
-                        return p->err ? p->err : XB_ERR_MALFORMED;
-                    p->match = 0;
-                    p->st = MP_AFTER_DELIM;
-                }
-                break;
-            }
-            if (p->match > 0) {
-                /* the withheld bytes were body data after all */
-                if (p->st == MP_BODY &&
-                    xb_buf_append(&p->out, p->delim, p->match) != XB_OK)
-                    return fail(p, XB_ERR_NOMEM, "out of memory");
-                p->match = 0;
-                if (c == (uint8_t)p->delim[0]) {
-                    p->match = 1;
-                    break;
-                }
-            }
-            if (p->st == MP_BODY && xb_buf_append_char(&p->out, (char)c) != XB_OK)
-                return fail(p, XB_ERR_NOMEM, "out of memory");
+    while (s < end) {
+        const uint8_t *lf = memchr(s, '\n', (size_t)(end - s));
+        const uint8_t *stop = lf ? lf + 1 : end;
+        size_t n = (size_t)(stop - s);
+        if (p->hdr.len + n > XBM_MAX_HEADER) {
+            xbm_fail(p, XB_ERR_LIMIT,
+                     "multipart: headers of part %zu longer than %d bytes at byte %zu",
+                     p->n_parts + 1, XBM_MAX_HEADER, p->hdr_abs);
+            return NULL;
+        }
+        if (xb_buf_append(&p->hdr, s, n) != XB_OK) {
+            xbm_fail(p, XB_ERR_NOMEM, "multipart: out of memory");
+            return NULL;
+        }
+        s = stop;
+        if (!lf)
             break;
-        case MP_AFTER_DELIM:
-            if (c == '-')
-                p->st = MP_AFTER_DELIM_DASH;
-            else if (c == '\r')
-                p->st = MP_AFTER_DELIM_CR;
-            else if (c == ' ' || c == '\t')
-                ;
-            else
-                return fail(p, XB_ERR_MALFORMED, "bad delimiter line");
+        size_t line = p->hdr.len - p->hdr_line;
+        if (line == 1 || (line == 2 && p->hdr.data[p->hdr_line] == '\r')) {
+            p->hdr.len = p->hdr_line; /* drop the empty line */
+            if (xbm_part_begin(p, abs_of(p, s)) != XB_OK)
+                return NULL;
+            /* the empty line's LF may be the delimiter's too: an empty
+             * body written without a line of its own */
+            p->state = XBM_BODY;
+            p->carry = 1;
+            p->carry_virtual = true;
+            p->carry_abs = abs_of(p, s);
+            p->pending_cr = false;
+            return s;
+        }
+        p->hdr_line = p->hdr.len;
+    }
+    return s;
+}
+
+static void begin_headers(xb_parser *p, const uint8_t *s)
+{
+    p->state = XBM_HEADERS;
+    p->hdr.len = 0;
+    p->hdr_line = 0;
+    p->hdr_abs = abs_of(p, s);
+}
+
+/* After "--boundary": one byte of "--", padding or the line end. */
+static bool after_delimiter(xb_parser *p, const uint8_t *s)
+{
+    uint8_t c = *s;
+    switch (p->state) {
+    case XBM_AFTER_DELIM:
+        if (c == '-') {
+            p->state = XBM_CLOSE_DASH;
+            return true;
+        }
+        /* fall through */
+    case XBM_PADDING:
+        if (c == ' ' || c == '\t') {
+            p->state = XBM_PADDING;
+            return true;
+        }
+        if (c == '\r') {
+            p->state = XBM_PAD_CR;
+            return true;
+        }
+        if (c == '\n') {
+            begin_headers(p, s + 1);
+            return true;
+        }
+        break;
+    case XBM_PAD_CR:
+        if (c == '\n') {
+            begin_headers(p, s + 1);
+            return true;
+        }
+        break;
+    case XBM_CLOSE_DASH:
+        if (c == '-') {
+            p->state = XBM_EPILOGUE;
+            return true;
+        }
+        break;
+    default:
+        break;
+    }
+    xbm_fail(p, XB_ERR_MALFORMED,
+             "multipart: unexpected byte 0x%02x after the boundary at byte %zu", (unsigned)c,
+             abs_of(p, s));
+    return false;
+}
+
+static xb_status mp_feed(xb_parser *p, const uint8_t *d, size_t len)
+{
+    if (p->status != XB_OK)
+        return p->status;
+    p->chunk = d;
+    p->chunk_abs = p->base + p->consumed;
+    p->consumed += len;
+    const uint8_t *s = d, *end = d + len;
+    while (s < end) {
+        switch (p->state) {
+        case XBM_PREAMBLE:
+        case XBM_BODY:
+            s = scan(p, s, end);
             break;
-        case MP_AFTER_DELIM_DASH:
-            if (c != '-')
-                return fail(p, XB_ERR_MALFORMED, "bad closing delimiter");
-            p->st = MP_EPILOGUE;
+        case XBM_HEADERS:
+            s = headers(p, s, end);
             break;
-        case MP_AFTER_DELIM_CR:
-            if (c != '\n')
-                return fail(p, XB_ERR_MALFORMED, "bad delimiter line end");
-            xb_buf_reset(&p->headers);
-            p->st = MP_HEADERS;
+        case XBM_EPILOGUE:
+            s = end;
             break;
-        case MP_HEADERS:
-            if (p->headers.len >= MAX_HEADERS)
-                return fail(p, XB_ERR_LIMIT, "part headers too long");
-            if (xb_buf_append_char(&p->headers, (char)c) != XB_OK)
-                return fail(p, XB_ERR_NOMEM, "out of memory");
-            if ((p->headers.len == 2 && !memcmp(p->headers.data, "\r\n", 2)) ||
-                (p->headers.len >= 4 &&
-                 !memcmp(p->headers.data + p->headers.len - 4, "\r\n\r\n", 4))) {
-                p->pos += i + 1;
-                xb_status st = start_part(p);
-                p->pos -= i + 1;
-                if (st != XB_OK)
-                    return st;
-                p->st = MP_BODY;
-            }
-            break;
-        case MP_EPILOGUE:
+        default:
+            s = after_delimiter(p, s) ? s + 1 : NULL;
             break;
         }
+        if (!s)
+            return p->status;
     }
-    if (p->err == XB_OK && p->st == MP_BODY && flush_out(p) != XB_OK)
-        return p->err ? p->err : XB_ERR_MALFORMED;
-    p->pos += n;
-    return p->err;
+    p->chunk = NULL;
+    return XB_OK;
 }
 
 static xb_status mp_finish(xb_parser *p)
 {
-    if (p->err != XB_OK)
-        return p->err;
-    if (p->st != MP_EPILOGUE)
-        return fail(p, XB_ERR_MALFORMED, "body ends before the closing boundary");
-    return XB_OK;
+    if (p->status != XB_OK)
+        return p->status;
+    size_t end = p->base + p->consumed;
+    char label[32];
+    switch (p->state) {
+    case XBM_EPILOGUE:
+        return XB_OK;
+    case XBM_PREAMBLE:
+        return xbm_fail(p, XB_ERR_MALFORMED,
+                        "multipart: missing closing boundary (no delimiter found)");
+    case XBM_BODY:
+        return xbm_fail(p, XB_ERR_MALFORMED,
+                        "multipart: missing closing boundary at byte %zu (in part '%s')", end,
+                        xbm_part_label(p, label, sizeof(label)));
+    default:
+        return xbm_fail(p, XB_ERR_MALFORMED, "multipart: missing closing boundary at byte %zu",
+                        end);
+    }
 }
 
 static const char *mp_error(const xb_parser *p)
@@ -398,15 +346,22 @@ static void mp_destroy(xb_parser *p)
 {
     if (!p)
         return;
-    if (p->nested)
-        p->ops->destroy(p->nested);
-    xb_buf_free(&p->headers);
-    xb_buf_free(&p->field);
-    xb_buf_free(&p->out);
-    free(p->prefix);
+    xbm_part_release(p);
+    xbt_value_free(&p->field);
+    xb_buf_free(&p->hdr);
+    xb_buf_free(&p->path);
+    xb_buf_free(&p->prefix);
+    free(p->pat);
     free(p);
 }
 
 const xb_parser_ops xb_multipart_parser = {
-    "multipart", XB_SYNTAX_NONE, false, mp_create, mp_feed, mp_finish, mp_error, mp_destroy,
+    .name = "multipart",
+    .syntax = XB_SYNTAX_NONE,
+    .records_by_path = false,
+    .create = mp_create,
+    .feed = mp_feed,
+    .finish = mp_finish,
+    .error_message = mp_error,
+    .destroy = mp_destroy,
 };
