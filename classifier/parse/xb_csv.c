@@ -60,6 +60,7 @@ struct xb_parser {
     bool sniffed;         /* delimiter known */
     bool delim_fixed;     /* TSV: the delimiter is TAB whatever the first line */
     bool sniff_quoted;
+    bool sniff_content;   /* a byte of the first non-blank line was seen */
     size_t n_comma, n_semi, n_tab;
     xb_buf sniff;         /* first line, when it spans chunks */
     size_t sniff_abs;     /* absolute offset of sniff.data[0] */
@@ -431,12 +432,20 @@ static xb_status tokenize(xb_parser *p, const uint8_t *data, size_t len, size_t 
 
 /* ---- start of the body: delimiter ---------------------------------------- */
 
-/* Count delimiter candidates of the first line in [s, end); return the byte
- * after the line end, or NULL when the line goes on. */
-static const uint8_t *sniff_line(xb_parser *p, const uint8_t *s, const uint8_t *end)
+/* Count delimiter candidates of the first non-blank line in [s, end); true
+ * when its end was seen. */
+static bool sniff_line(xb_parser *p, const uint8_t *s, const uint8_t *end)
 {
     for (; s < end; s++) {
         uint8_t c = *s;
+        if (c == '\n' || c == '\r') {
+            if (p->sniff_quoted)
+                continue;
+            if (p->sniff_content)
+                return true;
+            continue; /* leading blank lines */
+        }
+        p->sniff_content = true;
         if (c == '"')
             p->sniff_quoted = !p->sniff_quoted;
         else if (p->sniff_quoted)
@@ -447,10 +456,8 @@ static const uint8_t *sniff_line(xb_parser *p, const uint8_t *s, const uint8_t *
             p->n_semi++;
         else if (c == '\t')
             p->n_tab++;
-        else if (c == '\n' || c == '\r')
-            return s + 1;
     }
-    return NULL;
+    return false;
 }
 
 static void choose_delimiter(xb_parser *p)
@@ -468,8 +475,7 @@ static xb_status consume(xb_parser *p, const uint8_t *data, size_t len, size_t a
 {
     if (p->sniffed)
         return tokenize(p, data, len, abs);
-    const uint8_t *line_end = sniff_line(p, data, data + len);
-    if (!line_end) {
+    if (!sniff_line(p, data, data + len)) {
         if (p->sniff.len == 0)
             p->sniff_abs = abs;
         if (p->sniff.len + len > SNIFF_MAX)

@@ -183,6 +183,12 @@ static void test_delimiter_choice(void **state)
     assert_cell(&r, 0, "a,b", "1", 0);
     presult_free(&r);
 
+    /* leading blank lines do not hide the header's delimiter */
+    csv_parse(&r, "\r\n\nname;mobile\n张伟;13800138000\n", "text/csv");
+    assert_int_equal(r.status, XB_OK);
+    assert_cell(&r, 1, "mobile", "13800138000", 0);
+    presult_free(&r);
+
     /* TSV is TAB whatever the first line holds */
     csv_parse(&r, "a,b\tc\n1,2\t3\n", "text/tab-separated-values");
     assert_int_equal(r.status, XB_OK);
