@@ -105,15 +105,25 @@ static bool han_at(const char *s, size_t n, size_t i, uint32_t *cp, size_t *len)
     return xb_cn_is_han(*cp);
 }
 
-/* A suffix (of one of the kinds in mask) at s[i] that is not the start of a
- * longer ordinary word (路口, 号码, 区域). */
-static const xb_cn_word *suffix_at(const char *s, size_t n, size_t i, uint32_t mask)
+/* A suffix (of one of the kinds in mask) at s[i], whose character entry is
+ * ci, that is not the start of a longer ordinary word (路口, 号码, 区域). */
+static const xb_cn_word *suffix_from(const xb_cn_char *ci, const char *s, size_t n,
+                                     size_t i, uint32_t mask)
 {
-    const xb_cn_word *w = xb_cn_word_at(s, n, i, mask);
+    const xb_cn_word *w = xb_cn_word_from(ci, s, n, i, mask);
     if (!w)
         return NULL;
-    const xb_cn_word *b = xb_cn_word_at(s, n, i, XB_CNW_NOT_UNIT);
+    const xb_cn_word *b = xb_cn_word_from(ci, s, n, i, XB_CNW_NOT_UNIT);
     return b && b->len > w->len ? NULL : w;
+}
+
+static const xb_cn_word *suffix_at(const char *s, size_t n, size_t i, uint32_t mask)
+{
+    if (i >= n)
+        return NULL;
+    uint32_t cp;
+    xb_cn_decode(s, n, i, &cp);
+    return suffix_from(xb_cn_char_info(cp), s, n, i, mask);
 }
 
 static comp_type suffix_type(uint32_t kinds)
@@ -255,13 +265,11 @@ static bool parse_number(const char *s, size_t n, size_t i, number_part *np)
 /* Outcome of reading one component. */
 typedef enum { NEXT_NONE, NEXT_NEW, NEXT_EXTEND } next_kind;
 
-static bool name_char(const char *s, size_t n, size_t i, size_t *len, bool *han)
+/* May the character cp (entry ci) at s[i] be part of a component name? */
+static bool name_char(const char *s, size_t i, uint32_t cp, const xb_cn_char *ci)
 {
-    uint32_t cp;
-    *len = xb_cn_decode(s, n, i, &cp);
-    *han = xb_cn_is_han(cp);
-    if (*han)
-        return !(xb_cn_flags(cp) & XB_CNC_ADDR_STOP);
+    if (xb_cn_is_han(cp))
+        return !(ci && (ci->flags & XB_CNC_ADDR_STOP));
     return is_alpha(s[i]) || is_digit(s[i]) || (s[i] == '-' && i > 0);
 }
 
@@ -320,11 +328,13 @@ static next_kind next_component(const char *s, size_t n, size_t q, const chain *
     }
 
     /* 3. A name ending in a suffix. */
-    size_t r = q, len;
+    size_t r = q;
     int chars = 0;
-    bool han;
     while (r < n && chars <= MAX_NAME_CHARS) {
-        const xb_cn_word *sw = suffix_at(s, n, r, XB_CNW_ANY_SUFFIX);
+        uint32_t rc;
+        size_t len = xb_cn_decode(s, n, r, &rc);
+        const xb_cn_char *rci = xb_cn_is_han(rc) ? xb_cn_char_info(rc) : NULL;
+        const xb_cn_word *sw = rci ? suffix_from(rci, s, n, r, XB_CNW_ANY_SUFFIX) : NULL;
         if (sw) {
             comp_type t = suffix_type(sw->kinds);
             if (chars == 0) {
@@ -347,7 +357,7 @@ static next_kind next_component(const char *s, size_t n, size_t q, const chain *
                     out->type = t;
                     return NEXT_EXTEND;
                 }
-                if (!name_char(s, n, r, &len, &han))
+                if (!name_char(s, r, rc, rci))
                     return NEXT_NONE;
                 r += len;
                 chars++;
@@ -361,6 +371,10 @@ static next_kind next_component(const char *s, size_t n, size_t q, const chain *
                 return NEXT_NONE;
             if (xb_cn_word_exact(s, n, q, end - q, XB_CNW_GENERIC))
                 return NEXT_NONE;
+            /* an organisation (…人民政府, …医院) ends the address, unless it
+             * follows the number as a landmark (卫津路94号南开大学) */
+            if (!is_numbered(prev) && xb_cn_word_ending_at(s, n, end, XB_CNW_COMPANY))
+                return NEXT_NONE;
             if (t != AC_VILLAGE_WEAK || chars >= 2) {
                 out->end = end;
                 /* a district after an estate is a part of it: 科技园南区 */
@@ -373,18 +387,16 @@ static next_kind next_component(const char *s, size_t n, size_t q, const chain *
          * 国贸3期, 华贸中心写字楼 ... 中山大道西89号. */
         if (chars > 0 && has_prev && !is_numbered(prev) && prev != AC_COUNTRY &&
             (chars >= 2 || direction_char(s, n, q))) {
-            uint32_t cp;
-            size_t l;
             number_part np2;
-            bool numeric = is_digit(s[r]) || (han_at(s, n, r, &cp, &l) &&
-                                              (xb_cn_flags(cp) & XB_CNC_NUMERAL));
-            if (numeric && parse_number(s, n, r, &np2) && !np2.bare) {
+            bool numeric = is_digit(s[r]) || (rci && (rci->flags & XB_CNC_NUMERAL));
+            if (numeric && parse_number(s, n, r, &np2) && !np2.bare &&
+                !xb_cn_word_ending_at(s, n, r, XB_CNW_COMPANY)) {
                 out->end = r;
                 out->type = AC_LANDMARK;
                 return NEXT_NEW;
             }
         }
-        if (!name_char(s, n, r, &len, &han))
+        if (!name_char(s, r, rc, rci))
             return NEXT_NONE;
         r += len;
         chars++;
@@ -428,7 +440,7 @@ static void parse_chain(const char *s, size_t n, size_t p, bool field, chain *ch
 
 typedef struct tally {
     int admin, strong, weak, numbered, total;
-    bool dict_place, county_or_town;
+    bool dict_place, county_or_town, town;
 } tally;
 
 static tally count_chain(const chain *ch)
@@ -450,6 +462,8 @@ static tally count_chain(const chain *ch)
             t.dict_place = true;
         if (c == AC_COUNTY || c == AC_TOWN)
             t.county_or_town = true;
+        if (c == AC_TOWN)
+            t.town = true;
         t.total++;
     }
     return t;
@@ -488,7 +502,9 @@ static double judge(const char *s, size_t n, const chain *ch, start_kind how)
                               t.county_or_town);
         break;
     case START_PLACE:
-        ok = t.dict_place && t.strong + t.numbered >= 1;
+        /* a place with a road, village or number; or a chain down to a
+         * township (上海市松江区泗泾镇), weakly */
+        ok = t.dict_place && (t.strong + t.numbered >= 1 || (t.admin >= 3 && t.town));
         break;
     case START_ADMIN:
     default:
@@ -502,6 +518,8 @@ static double judge(const char *s, size_t n, const chain *ch, start_kind how)
     int total = t.total > 6 ? 6 : t.total;
     double conf = 0.35 + 0.1 * total + (t.numbered ? 0.05 : 0) + (t.dict_place ? 0.05 : 0) +
                   (how == START_FIELD || how == START_CUE ? 0.1 : 0);
+    if (how == START_PLACE && t.strong + t.numbered == 0 && conf > 0.55)
+        conf = 0.55; /* administrative levels only */
     return conf > 0.97 ? 0.97 : conf;
 }
 
@@ -602,7 +620,8 @@ size_t xb_find_addresses(const char *s, size_t n, bool field_hint,
     for (size_t i = 0; i < n && st.k < max_out;) {
         uint32_t cp;
         size_t len = xb_cn_decode(s, n, i, &cp);
-        if (xb_cn_is_separator(cp) && cp != '-' && cp != '#') {
+        bool han = xb_cn_is_han(cp);
+        if (!han && xb_cn_is_separator(cp) && cp != '-' && cp != '#') {
             segment_start = true;
             i += len;
             continue;
@@ -616,34 +635,25 @@ size_t xb_find_addresses(const char *s, size_t n, bool field_hint,
             }
         }
         segment_start = false;
-        if (!xb_cn_is_han(cp)) {
+        if (!han || i < st.floor || !xb_cn_in_set(xb_cn_addr_trigger, cp)) {
             i += len;
             continue;
         }
         const xb_cn_char *ci = xb_cn_char_info(cp);
-        if (ci && i >= st.floor) {
-            size_t e = 0;
-            if (ci->wkinds & XB_CNW_ADDR_CUE) {
-                const xb_cn_word *w = xb_cn_word_from(ci, s, n, i, XB_CNW_ADDR_CUE);
-                if (w) {
-                    size_t j = skip_after_cue(s, n, i + w->len);
-                    e = try_at(&st, j, START_CUE, field_hint);
-                }
-            }
-            if (!e && (ci->wkinds & (XB_CNW_PROVINCE | XB_CNW_CITY | XB_CNW_COUNTRY)))
-                e = try_at(&st, i, START_PLACE, field_hint);
-            if (!e && (ci->wkinds & (XB_CNW_SUF_ADMIN | XB_CNW_SUF_TOWN)) &&
-                suffix_at(s, n, i, XB_CNW_SUF_ADMIN | XB_CNW_SUF_TOWN)) {
-                size_t a;
-                if (admin_start(s, n, i, st.floor, &a))
-                    e = try_at(&st, a, START_ADMIN, field_hint);
-            }
-            if (e) {
-                i = e;
-                continue;
-            }
+        size_t e = 0;
+        if (ci->wkinds & XB_CNW_ADDR_CUE) {
+            const xb_cn_word *w = xb_cn_word_from(ci, s, n, i, XB_CNW_ADDR_CUE);
+            if (w)
+                e = try_at(&st, skip_after_cue(s, n, i + w->len), START_CUE, field_hint);
         }
-        i += len;
+        if (!e && xb_cn_word_from(ci, s, n, i, XB_CNW_PROVINCE | XB_CNW_CITY | XB_CNW_COUNTRY))
+            e = try_at(&st, i, START_PLACE, field_hint);
+        if (!e && suffix_from(ci, s, n, i, XB_CNW_SUF_ADMIN | XB_CNW_SUF_TOWN)) {
+            size_t a;
+            if (admin_start(s, n, i, st.floor, &a))
+                e = try_at(&st, a, START_ADMIN, field_hint);
+        }
+        i = e ? e : i + len;
     }
     return st.k;
 }

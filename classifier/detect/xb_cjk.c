@@ -47,6 +47,14 @@ static inline uint32_t second_key(const char *p)
     return ((uint32_t)u[0] << 16) | ((uint32_t)u[1] << 8) | u[2];
 }
 
+/* Can a word of c continue with the character at t[3..6)? (t has at least
+ * six bytes.) */
+static inline bool second_may_match(const xb_cn_char *c, const char *t)
+{
+    uint32_t cp2 = (uint32_t)((unsigned char)t[5] & 0x3F); /* low bits of the code point */
+    return (c->second >> (cp2 & 31)) & 1u;
+}
+
 /* Bytes from offset 6 on: short tails, compared inline. */
 static inline bool same_tail(const char *a, const char *b, size_t len)
 {
@@ -86,7 +94,7 @@ const xb_cn_word *xb_cn_word_from(const xb_cn_char *c, const char *s, size_t n, 
     const xb_cn_word *w = &xb_cn_words[c->wfirst];
     const xb_cn_word *best = (w[0].len == 3 && (w[0].kinds & mask)) ? &w[0] : NULL;
     size_t left = n - i;
-    if (left < 6)
+    if (left < 6 || !second_may_match(c, s + i))
         return best;
     size_t lo, hi;
     second_char_range(c, s + i, &lo, &hi);
@@ -109,7 +117,8 @@ const xb_cn_word *xb_cn_word_at(const char *s, size_t n, size_t i, uint32_t mask
 const xb_cn_word *xb_cn_word_exact(const char *s, size_t n, size_t i, size_t len,
                                    uint32_t mask)
 {
-    if (i >= n || len > n - i || len < 3 || (unsigned char)s[i] < 0xE3)
+    /* every word is made of three-byte characters */
+    if (i >= n || len > n - i || len < 3 || len % 3 || (unsigned char)s[i] < 0xE3)
         return NULL;
     uint32_t cp;
     xb_cn_decode(s, n, i, &cp);
@@ -119,6 +128,8 @@ const xb_cn_word *xb_cn_word_exact(const char *s, size_t n, size_t i, size_t len
     const xb_cn_word *w = &xb_cn_words[c->wfirst];
     if (len == 3)
         return (w[0].len == 3 && (w[0].kinds & mask)) ? &w[0] : NULL;
+    if (!second_may_match(c, s + i))
+        return NULL;
     size_t lo, hi;
     second_char_range(c, s + i, &lo, &hi);
     for (size_t k = lo; k < hi; k++)

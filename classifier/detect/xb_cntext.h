@@ -11,7 +11,17 @@
  * name (resp. address) field; it lets a bare "张伟" or a short address count
  * with high confidence, where free text needs cue words.
  *
- * Input is normalised text (full-width ASCII folded, zero-width removed).
+ * Input is normalised text (full-width ASCII folded, zero-width removed);
+ * unfolded full-width punctuation (：，（) is understood as well.
+ *
+ * Confidence: the reporting threshold of a catalog entry is 0.5 by default.
+ * Some candidates are returned below it on purpose, so that a catalog can
+ * opt in with a lower min-confidence: a surname with a title (王先生, 李经理)
+ * in free text (0.35) and a plausible name that is the whole value of a
+ * field that is not a name field (0.4). The rules, dictionaries and limits
+ * are described in docs/names-addresses.md.
+ *
+ * All functions are reentrant, allocate nothing and read only s[0..n).
  */
 #ifndef XB_CNTEXT_H
 #define XB_CNTEXT_H

@@ -77,6 +77,8 @@ typedef struct xb_cn_char {
     uint16_t wfirst; /* first word beginning with this character */
     uint16_t wcount; /* number of such words */
     uint32_t wkinds; /* union of the kinds of those words */
+    uint32_t second; /* bit (c2 & 31) set for each second character c2 of
+                        those words: most lookups stop here */
 } xb_cn_char;
 
 typedef struct xb_cn_word {

@@ -2,11 +2,13 @@
 """xb_cntext_gen.py - generate the dictionaries of the Chinese name and address
 detectors (xb_dict_chars.c, xb_dict_words.c) from the readable lists below.
 
-The C side needs two immutable tables that C cannot build at compile time:
+The C side needs immutable tables that C cannot build at compile time:
   * an index from code point to character flags (surname, common
     given-name character, never-in-a-name character, numeral, address stop
     character) plus the range of dictionary words that begin with that
-    character;
+    character: a bitmap over U+3000..U+9FFF with a running popcount per
+    64-bit word, and two more bitmaps of the characters where the name and
+    the address scanners must look closer;
   * the dictionary words sorted by their UTF-8 bytes, each with a bit set of
     kinds (cue, title, province, road suffix, ...).
 Both are written as const arrays, so the detectors need no initialisation and
@@ -34,9 +36,11 @@ SURNAMES = (
     "查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆"
     "朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫"
     "杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧"
-    "闭由凤丘沃宓竺郦钮訾矫逄綦郗庹郅邴弓蓟鄂贝苻牧东"
+    "闭由凤丘沃宓竺郦钮訾矫逄綦郗庹郅邴弓蓟鄂贝苻牧东萧阎荀缑谯虢郇酆钭禚靖蔚仉督郏逢琚宦扶"
 )
 SURNAME_TOP = 120
+# Traditional forms of frequent surnames (Taiwan, Hong Kong, Macau records).
+SURNAMES_TRADITIONAL = "陳張劉楊黃趙吳孫馬鄭謝韓馮鄧曹蕭葉蘇盧蔣蔡賈魏呂鐘譚陸範廖賴顏鄒龍湯錢嚴戴孔湯韋許羅傅鍾簡潘邱侯龔"
 
 COMPOUND_SURNAMES = """
 欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 令狐 长孙 宇文 司徒 夏侯 端木 澹台
@@ -74,10 +78,10 @@ GIVEN_EXCLUDE = "客众港澳台藏粤闽皖蜀滇黔陕鲁甘王行西女年本
 # verbs and nouns of commerce, medicine and paperwork, object words. A name
 # candidate containing one is rejected.
 NONAME = (
-    "的了吗呢吧啊呀哦嗯么这那哪谁什怎您你我他她它们个些是在有被把让给对从到去说讲问叫吃喝买卖收寄取送退换"
+    "的了吗呢吧啊呀哦嗯么这那哪谁什怎您你我他她它们个些是在有被把让给对从到去说讲叫吃喝买卖收寄取送退换"
     "购订单货款费价钱账票品商物件箱盒袋瓶杯机器具卡证码号网站线话址邮递快元角块斤吨厘次份台辆部店厂局院所"
     "处科室系校馆组队班级病痛症药疗诊术肿癌炎死亡坏差错假恶臭丑穷脏惨骂打杀偷抢骗赌毒屎尿屁某等及或与且而"
-    "但却因已未没不非别很都也就还又再只刚着过得地嘛呵嘿喂哎唉哇喔啦咯呗哟市省区县镇乡村路街巷楼层栋幢"
+    "但却因已未没不非别很都也就还又再只刚着过得地嘛呵嘿喂哎唉哇喔啦咯呗哟省区县镇乡村路街巷楼层栋幢"
     "床司务续办理查询核验审批检测扫描输入登录注册填写领需求要想请谢员客户鱼肉菜饭茶酒油面糖盐醋奶蛋果瓜"
     "鸡鸭鹅猪狗猫鼠虫衣裤鞋袜帽袋罐碗锅剪针纸册灯桌椅柜窗墙砖泵阀脑屏键盘鼠标费税息贷借欠债罚扣赔购售销"
     "递件单据表格栏列项目值数量额率比例总计合算共每各该此其何吗嘛否"
@@ -88,7 +92,7 @@ NUMERALS = "零〇一二三四五六七八九十百千两廿"
 # Characters that cannot be inside an address component name.
 ADDR_STOP = (
     "的了吗呢吧啊呀哦嗯是在我你您他她它们请要想把被让也就还很说到去从往给已这那哪什么怎谁每各该将并且而"
-    "但却因以如若虽或者只又再才刚着过得最没与及等约左右"
+    "但却因以如若虽或者只又再才刚着过得最没与及等约左右近旁于"
 )
 
 # ------------------------------------------------------------------ names
@@ -103,14 +107,17 @@ CUES = """
 入住人 预订人 房客 参保人 缴费人 纳税人 被执行人 紧急联系人 推荐人 介绍人 配偶 丈夫 妻子 父亲 母亲 儿子 女儿
 孩子 爸爸 妈妈 爷爷 奶奶 签名 签字 经手人 领取人 取件人 领款人 报销人 申报人 填表人 填报人 录入人 登记人
 联络人 对接人 参会人员 成员 人员 教师 老师 班主任 辅导员 导师 名叫 叫做 本人 员工姓名 客户姓名 患者姓名
-学生姓名 联系人姓名 收件人姓名 收货人姓名 乘客姓名 持卡人姓名 户主姓名 被保险人姓名 投保人姓名 申请人姓名
+学生姓名 我叫 本人叫 他叫 她叫 出席人员 参加人员 与会人员 出席人 参会人 兹证明 兹有 现有 今有 联系人姓名 收件人姓名 收货人姓名 乘客姓名 持卡人姓名 户主姓名 被保险人姓名 投保人姓名 申请人姓名
+聯繫人 聯絡人 收件人 客戶 員工 職員 申請人 負責人 經辦人 監護人 持卡人 戶主 戶名 乘客 旅客 病人 患者 學生 聯絡人姓名
 新生儿 产妇 孕妇 被监护人 访客 来访人 租户 承办人 主办人 发起人 被告人 犯罪嫌疑人 被申请人
 申请执行人 第三人 法定代理人 委托代理人 受托人 代表 签字代表 甲方代表 乙方代表 上诉人 被上诉人 联系人员 发货人 收票人
+朋友 同事 领导 上级 下属 邻居 室友 舍友 男友 女友 男朋友 女朋友 老公 老婆 哥哥 姐姐 弟弟 妹妹 表哥 表姐 表弟 表妹
+舅舅 姑姑 外公 外婆 岳父 岳母 公公 婆婆 儿媳 女婿 侄子 外甥 未婚妻 未婚夫 前妻 前夫 主管 经理 店长
 """
 # Weak cues: a name may follow, but only a plausible one counts.
 CUES_WEAK = """
 由 请 致 给 叫 找 让 和 与 及 同 跟 向 对 把 被 将 感谢 谢谢 尊敬的 亲爱的 通知 告知 转告 交给 转交 委托 安排
-陪同 协助 看望 探望 接待 恭喜 祝贺 问候 拜访 致电 回复 提醒 收件 收货 寄件 联系
+陪同 协助 看望 探望 接待 恭喜 祝贺 问候 拜访 致电 回复 提醒 收件 收货 寄件 联系 员 改为 改成 更改为 换成 变更为
 """
 # Titles that may follow a name (张伟先生). A surname directly followed by
 # a title (王先生, 李经理, 王总) is not a full name.
@@ -121,7 +128,8 @@ TITLES = """
 """
 # Words that end a name when they follow it (verbs, time words, particles).
 NAME_STOPS = """
-的 在 于 是 已 说 称 讲 问 和 与 及 或 等 也 都 就 还 又 再 将 把 被 对 向 给 从 到 去 来 因 为 了 着 过 吗 呢 吧
+的 在 于 是 已 说 称 讲 问 和 与 及 或 等 也 都 就 还 又 再 将 把 被 对 向 给 从 到 去 来 因 为 了 着 过 吗 呢 吧 收
+诉 请 系 民间
 表示 反映 反馈 投诉 咨询 询问 要求 申请 办理 购买 下单 订购 签收 收到 领取 取件 联系 致电 来电 来访 入职 离职
 入院 出院 就诊 住院 确诊 诊断 主诉 自述 病史 乘坐 乘车 预订 预约 入住 退房 退款 退货 付款 支付 转账 还款 借款
 贷款 开户 注册 登录 提交 提出 提供 填写 签字 签名 签署 确认 同意 拒绝 表明 认为 希望 需要 想要 打算 准备 已经
@@ -213,8 +221,8 @@ NOT_NAMES = """
 植入 衡量 衡阳 富裕 富有 闭环 闭合 由于 由此 请求 请假 请问 请示 致使 致力 致以 给予 给付 叫做 找到 让步
 同时 同样 同意 同事 同学 同步 同比 同城 跟踪 跟进 对于 对方 对象 对比 对接 对应 把握 被子 将来 将近 感谢信
 安排人员 区域经理 项目经理 高级经理 全科医生 常务副总 单身女士 相关同志 党员同志 管床医生 车间主任 门店经理
-管理 管道 管家 管控 管辖 管网 管材 查房 政府 东西 东方 东北 东南 东部 东莞 东营 牧场 凤凰 丘陵 贝壳 鄂尔多斯 米兰 田径 石榴 金山 金牛 金龙鱼 华夏
-花呗 京东 苏宁 国美 卫衣 童车 汤姆 宝马 奔驰 长安 红旗 吉普 江淮 海马 众泰 牛皮 程控 石英 房车
+管理 管道 管家 管控 管辖 管网 管材 查房 政府 左下 左上 全身 周身 平卧 常感 东西 东方 东北 东南 东部 东莞 东营 牧场 凤凰 丘陵 贝壳 鄂尔多斯 米兰 田径 石榴 金山 金牛 金龙鱼 华夏
+王老吉 花呗 京东 苏宁 国美 卫衣 童车 汤姆 宝马 奔驰 长安 红旗 吉普 江淮 海马 众泰 牛皮 程控 石英 房车
 """
 
 # ------------------------------------------------------------- addresses
@@ -230,6 +238,12 @@ PROVINCES = [
     ("内蒙古自治区", ["内蒙古", "内蒙"]), ("广西壮族自治区", ["广西", "广西自治区"]),
     ("西藏自治区", ["西藏"]), ("宁夏回族自治区", ["宁夏"]), ("新疆维吾尔自治区", ["新疆"]),
     ("香港特别行政区", ["香港", "香港特区"]), ("澳门特别行政区", ["澳门", "澳门特区"]),
+    # traditional forms
+    ("臺灣省", ["臺灣", "台灣"]), ("廣東省", ["廣東"]), ("廣西壯族自治區", ["廣西"]),
+    ("遼寧省", ["遼寧"]), ("黑龍江省", ["黑龍江"]), ("江蘇省", ["江蘇"]), ("雲南省", ["雲南"]),
+    ("貴州省", ["貴州"]), ("陝西省", ["陝西"]), ("甘肅省", ["甘肅"]), ("寧夏回族自治區", ["寧夏"]),
+    ("內蒙古自治區", ["內蒙古"]), ("重慶市", ["重慶"]), ("澳門特別行政區", ["澳門"]),
+    ("香港特別行政區", []),
 ]
 
 # Prefecture-level divisions: name with its suffix. The short form (without
@@ -265,6 +279,7 @@ CITIES = """
 乌鲁木齐市 克拉玛依市 吐鲁番市 哈密市 昌吉回族自治州 博尔塔拉蒙古自治州 巴音郭楞蒙古自治州 阿克苏地区 克孜勒苏柯尔克孜自治州 喀什地区 和田地区 伊犁哈萨克自治州 塔城地区 阿勒泰地区
 石河子市 阿拉尔市 图木舒克市 五家渠市 北屯市 铁门关市 双河市 可克达拉市 昆玉市 胡杨河市
 台北市 新北市 桃园市 台中市 台南市 高雄市 基隆市 新竹市 嘉义市
+臺北市 桃園市 臺中市 臺南市 嘉義市 廣州市 深圳市 東莞市
 """
 # Short forms of autonomous prefectures (the part before the ethnic names),
 # also written with 州.
@@ -278,8 +293,8 @@ COUNTRY = ["中国", "中华人民共和国", "中国大陆"]
 
 # Suffixes that close an address component. Longest match wins at a given
 # position, so 街道 (sub-district) beats 街 (street) and 号楼 beats 号.
-SUF_ADMIN = "省 市 区 县 旗 自治区 自治州 自治县 自治旗 特别行政区 地区 盟 新区 开发区 高新区 林区 特区 管理区 示范区 经济开发区 经济技术开发区 高新技术产业开发区 保税区 试验区"
-SUF_TOWN = "镇 乡 街道 苏木 民族乡 街道办 街道办事处 农场 林场 牧场"
+SUF_ADMIN = "區 縣 省 市 区 县 旗 自治区 自治州 自治县 自治旗 特别行政区 地区 盟 新区 开发区 高新区 林区 特区 管理区 示范区 经济开发区 经济技术开发区 高新技术产业开发区 保税区 试验区"
+SUF_TOWN = "鎮 鄉 镇 乡 街道 苏木 民族乡 街道办 街道办事处 农场 林场 牧场"
 SUF_ROAD = "路 街 大街 大道 道 巷 弄 胡同 公路 国道 省道 县道 环路 高速 支路 辅路 大马路 步行街 横街 直街 里弄 夹道 东段 西段 南段 北段 中段 东路 西路 南路 北路 中路"
 SUF_COMMUNITY = ("小区 花园 家园 苑 公寓 大厦 广场 新村 社区 中心 大楼 园 城 府 庭 阁 山庄 名苑 雅苑 华庭 公馆 "
                  "写字楼 科技园 软件园 产业园 工业园 园区 宿舍 别墅 宅 邸 里院 大院 校区 新城 花城 商厦 商城 "
@@ -289,16 +304,16 @@ SUF_VILLAGE = "村 组 村委会 居委会 村民委员会 居民委员会 自�
 # component ending in one needs a name of two or more characters and counts
 # as a weak component (like an estate name).
 SUF_VILLAGE_WEAK = "屯 庄 寨 营 铺 堡 坪 坝 岗 洼 沟 湾 垸 圩"
-UNIT_NUMBER = "号 弄 号院 支弄 之 附"
-UNIT_BUILDING = "栋 幢 座 号楼 号馆 楼栋 号栋 号座 #楼"
-UNIT_UNIT = "单元 门 号门"
-UNIT_FLOOR = "层 楼 楼层"
+UNIT_NUMBER = "號 号 弄 号院 支弄 之 附"
+UNIT_BUILDING = "棟 號樓 栋 幢 座 号楼 号馆 楼栋 号栋 号座 #楼"
+UNIT_UNIT = "單元 单元 门 号门"
+UNIT_FLOOR = "層 樓 层 楼 楼层"
 UNIT_ROOM = "室 房 号房 户 房间 号室"
 UNIT_GROUP = "组 队 社 排 村民小组 小组 生产队"
 UNIT_AREA = "区 期 段 片 街区 号地块 地块 巷 横巷"
 # Words that start with a unit or suffix character but are not one.
 NOT_UNIT = """
-号线 号码 号牌 号称 号召 号角 号外 号令 号数 号位 号段 号店 号仓 号机 号车 号窗口 号柜台 号床 号病房 号窗 号桌
+号线 号码 号牌 号称 号召 号角 号外 号令 号数 号位 号段 号机 号车 号窗口 号柜台 号床 号病房 号窗 号桌
 室内 室外 室友 层次 层面 层级 层层 楼盘 楼市 楼主 座位 座谈 座椅 座机 座右铭 座次 组织 组长 组成 组合 组件
 组建 组团 组装 区域 区别 区分 区间 区块 期间 期限 期货 期待 期望 期末 期中 期刊 期满 期内 门口 门店 门票 门诊
 门卫 门禁 门面 户口 户籍 户型 户外 户主 栋梁 单元格 队长 队员 队伍 社会 社保 社交 排名 排队 排行 排查 排除
@@ -333,11 +348,13 @@ COMPANY = """
 药店 药房 医院 卫生院 卫生所 学校 大学 学院 中学 小学 幼儿园 政府 人民政府 公安局 派出所 法院 检察院 税务局
 管理局 工商局 海关 科技 贸易 实业 控股 投资 物流 电子 网络 信息技术 传媒 文化传播 咨询 服务部 商行 厂
 """
+# Address cues. 位于 / 坐落于 / 所在地 are left out: they introduce the location
+# of organisations and sights (总部位于广东省深圳市), not personal addresses.
 ADDR_CUES = """
-地址 住址 家住 住在 居住在 居住于 现住 现居 现居住 现住址 现居住地 居住地 居住地址 位于 坐落于 送到 送至 送往 寄到
+通訊地址 聯絡地址 戶籍地址 地址 住址 家住 住在 居住在 居住于 现住 现居 现居住 现住址 现居住地 居住地 居住地址 送到 送至 送往 寄到
 寄至 寄往 发到 发至 发往 收货地址 收件地址 详细地址 家庭住址 家庭地址 户籍地址 户籍所在地 户籍地 通讯地址 联系地址
-邮寄地址 配送地址 送货地址 搬到 搬至 迁至 迁往 住于 地点 所在地 工作地址 单位地址 注册地址 经营地址 办公地址
-常住地址 常住地 暂住地 暂住地址 出生地 籍贯地址 身份证地址 证件地址
+邮寄地址 配送地址 送货地址 搬到 搬至 迁至 迁往 住于  工作地址 单位地址 注册地址 经营地址 办公地址
+常住地址 常住地 暂住地 暂住地址 出生地 籍贯地址 身份证地址 证件地址 户口所在地 户口地址 户口地
 """
 
 # ------------------------------------------------------------- generator
@@ -422,12 +439,12 @@ def main():
         chars[ord(ch)]["flags"].add(f)
 
     seen = []
-    for ch in SURNAMES:
+    for ch in SURNAMES + SURNAMES_TRADITIONAL:
         if ch not in seen:
             seen.append(ch)
     for rank, ch in enumerate(seen):
         flag(ch, "SURNAME")
-        if rank < SURNAME_TOP:
+        if rank < SURNAME_TOP and ch in SURNAMES:
             flag(ch, "SURNAME_TOP")
     for ch in GIVEN_COMMON:
         if ch not in GIVEN_EXCLUDE:
@@ -449,6 +466,8 @@ def main():
         cp = ord(w[0])
         chars.setdefault(cp, {"flags": set(), "first": None, "count": 0, "kinds": set()})
         c = chars[cp]
+        if len(w) > 1:
+            c["second"] = c.get("second", 0) | (1 << (ord(w[1]) & 31))
         if c["first"] is None:
             c["first"] = idx
         c["count"] += 1
@@ -534,9 +553,9 @@ def main():
         f.write("};\n\nconst xb_cn_char xb_cn_chars[] = {\n")
         for cp in order:
             c = chars[cp]
-            f.write("    {0x%04X, %s, %d, %d, %s}, /* %s */\n" % (
+            f.write("    {0x%04X, %s, %d, %d, %s, 0x%08xu}, /* %s */\n" % (
                 cp, flags_expr(c["flags"]), c["first"] or 0, c["count"],
-                kinds_expr(c["kinds"]), chr(cp)))
+                kinds_expr(c["kinds"]), c.get("second", 0), chr(cp)))
         f.write("};\n\nconst size_t xb_cn_chars_count = sizeof(xb_cn_chars) / sizeof(xb_cn_chars[0]);\n")
     print("chars %d, words %d" % (len(chars), len(entries)))
 

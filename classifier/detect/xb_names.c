@@ -86,18 +86,19 @@ static size_t dot_len(const char *s, size_t n, size_t i, bool ascii_dot)
                : 0;
 }
 
-/* A middle dot within the next few characters (cheap test before
- * parse_dotted). */
+/* Is there a middle dot right after the run of three-byte characters that
+ * starts at s[i]? (cheap test before parse_dotted) */
 static bool dot_near(const char *s, size_t n, size_t i)
 {
-    size_t end = n - i > 40 ? i + 40 : n;
-    for (size_t k = i; k + 1 < end; k++) {
-        unsigned char a = (unsigned char)s[k], b = (unsigned char)s[k + 1];
-        if ((a == 0xC2 && b == 0xB7) || (a == 0xE2 && b == 0x80) || (a == 0xE3 && b == 0x83) ||
-            (a == 0xEF && b == 0xBD))
-            return true;
+    size_t k = i;
+    for (int chars = 0; chars < 10 && k + 3 <= n; chars++) {
+        unsigned char a = (unsigned char)s[k];
+        if (a < 0xE3 || a > 0xE9)
+            break;
+        k += 3;
     }
-    return false;
+    return k > i && k + 1 < n &&
+           dot_len(s, n, k, false) > 0;
 }
 
 /* A given-name character at s[i]: Han, not a never-in-a-name character. */
@@ -299,7 +300,6 @@ static bool parse_dotted(const char *s, size_t n, size_t i, bool field, size_t *
     size_t p = i, last = i;
     int runs = 0;
     for (;;) {
-        size_t run = p;
         int chars = 0;
         uint32_t cp;
         size_t len;
@@ -311,7 +311,6 @@ static bool parse_dotted(const char *s, size_t n, size_t i, bool field, size_t *
         }
         if (chars == 0)
             break;
-        (void)run;
         runs++;
         last = p;
         size_t d = dot_len(s, n, p, field);
@@ -407,8 +406,10 @@ static double cue_confidence(bool strong, const name_cand *c)
     if (c->given == 0)
         return 0.35;
     if (strong) {
+        /* where the text runs on, only frequent given-name characters
+         * make a name (患者左下肢水肿 is not one) */
         if (c->ctx == END_RUNON)
-            return 0.7;
+            return c->common ? 0.7 : 0.45;
         return c->common || c->compound ? 0.9 : 0.85;
     }
     if (c->ctx == END_TITLE || c->ctx == END_POST)
@@ -443,7 +444,7 @@ static void emit(scan_state *st, size_t a, size_t b, double conf)
 }
 
 /* Skip what may stand between a cue and the name: ':' spaces, brackets,
- * quotes, 是 / 为 / 叫 / 系. Sets *colon when a colon was seen. */
+ * quotes, 是 / 为 / 叫 / 系 / 有 (出席人员有张伟). Sets *colon when a colon was seen. */
 static size_t skip_after_cue(const char *s, size_t n, size_t j, bool *colon)
 {
     for (int steps = 0; steps < 4 && j < n; steps++) {
@@ -456,7 +457,8 @@ static size_t skip_after_cue(const char *s, size_t n, size_t j, bool *colon)
                    c == 0x3010 /* 【 */ || c == 0x201C /* “ */ || c == 0x300C /* 「 */) {
             j += len;
         } else if (j + 3 <= n && (!memcmp(s + j, "是", 3) || !memcmp(s + j, "为", 3) ||
-                                  !memcmp(s + j, "叫", 3) || !memcmp(s + j, "系", 3))) {
+                                  !memcmp(s + j, "叫", 3) || !memcmp(s + j, "系", 3) ||
+                                  !memcmp(s + j, "有", 3))) {
             j += 3;
         } else {
             break;
@@ -535,8 +537,9 @@ static size_t try_cue(scan_state *st, size_t i, const xb_cn_char *ci)
     bool strong = !w || (w->kinds & XB_CNW_CUE) || colon;
     size_t de;
     if (dot_near(s, n, j) && parse_dotted(s, n, j, false, &de)) {
+        size_t before = st->k;
         emit(st, j, de, strong ? 0.85 : 0.6);
-        return de;
+        return st->k != before ? de : i;
     }
     name_cand c;
     if (!parse_forward(s, n, j, &c) || is_common_word(s, n, &c) ||
@@ -550,8 +553,8 @@ static size_t try_cue(scan_state *st, size_t i, const xb_cn_char *ci)
             return i;
     }
     double conf = cue_confidence(strong, &c);
-    if (conf <= 0)
-        return i;
+    if (conf < 0.5 && c.given > 0)
+        return i; /* not reported: leave the text to other evidence */
     size_t before = st->k;
     emit(st, c.start, c.end, conf);
     if (st->k == before)
@@ -582,6 +585,7 @@ static void scan_text(scan_state *st)
         uint32_t cp;
         size_t len = xb_cn_decode(s, n, i, &cp);
         if (xb_cn_is_han(cp)) {
+            bool after_han = prev_han;
             prev_han = true;
             /* Most characters are not where a cue or evidence starts. */
             if (!xb_cn_in_set(xb_cn_name_trigger, cp)) {
@@ -598,7 +602,7 @@ static void scan_text(scan_state *st)
                     continue;
                 }
             }
-            if (ci && (ci->wkinds & (XB_CNW_TITLE | XB_CNW_POST | XB_CNW_POST_MED)) &&
+            if (after_han && ci && (ci->wkinds & (XB_CNW_TITLE | XB_CNW_POST | XB_CNW_POST_MED)) &&
                 i >= st->floor + 3) {
                 end_kind kind = end_context(s, n, i);
                 if (kind == END_TITLE || kind == END_POST || kind == END_POST_MED)
