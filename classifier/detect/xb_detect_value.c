@@ -388,6 +388,25 @@ static xb_status token_match(xb_detect_ctx *dc, xb_det_id det,
     return emit_det(dc, det, m);
 }
 
+
+/* True when s[0..n) is four groups of 1-3 digits joined by single dots. */
+static bool dotted_quad_shape(const char *s, size_t n)
+{
+    size_t groups = 1, run = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '.') {
+            if (run == 0 || ++groups > 4)
+                return false;
+            run = 0;
+        } else if (s[i] >= '0' && s[i] <= '9') {
+            if (++run > 3)
+                return false;
+        } else {
+            return false;
+        }
+    }
+    return groups == 4 && run > 0;
+}
 static xb_status classify_token(xb_detect_ctx *dc, const xb_token *tk,
                                 const char *t, size_t n)
 {
@@ -401,6 +420,12 @@ static xb_status classify_token(xb_detect_ctx *dc, const xb_token *tk,
     /* A '+' before "86..." belongs to a phone number. */
     if (ns > 0 && t[ns - 1] == '+')
         ns--;
+
+    /* A dotted quad of 1-3 digit groups is an IPv4 address (or a version
+     * number), never a phone, ID or card number joined by dots: leave it to
+     * the IPv4 scanner. */
+    if (digits && dotted_quad_shape(t + tk->start, tk->end - tk->start))
+        return XB_OK;
 
     if (digits) {
         switch (len) {
