@@ -86,7 +86,7 @@ import sys
 rows = {}
 section = False
 for line in open(sys.argv[1], encoding="utf-8"):
-    if line.startswith("### Results"):
+    if re.match(r"^#+ Results", line):
         section = True
         continue
     if section and line.startswith("<details>"):
@@ -104,18 +104,24 @@ for line in open(sys.argv[1], encoding="utf-8"):
 
 if not rows:
     sys.exit("bench-gateway: no results table in " + sys.argv[1])
+
+
+def f(x):
+    return ("%.0f" % x) if x >= 100 else ("%.3g" % x)
+
+
 for prefix, gw in (("gateway", "xborder"), ("gateway_modsec", "modsec")):
     for size in ("1k", "16k", "256k"):
         r = rows.get((size, gw))
         if not r:
             continue
-        print("bench %s_cpu_ratio_%s %.3g x" % (prefix, size, r["cpu_ratio"]))
-        print("bench %s_rps_ratio_%s %.3g x" % (prefix, size, r["rps_ratio"]))
-        print("bench %s_p99_ms_%s %.3g ms" % (prefix, size, r["p99"]))
-        print("bench %s_cpu_us_%s %.4g us" % (prefix, size, r["cpu"]))
+        print("bench %s_cpu_ratio_%s %s x" % (prefix, size, f(r["cpu_ratio"])))
+        print("bench %s_rps_ratio_%s %s x" % (prefix, size, f(r["rps_ratio"])))
+        print("bench %s_p99_ms_%s %s ms" % (prefix, size, f(r["p99"])))
+        print("bench %s_cpu_us_%s %s us" % (prefix, size, f(r["cpu"])))
 for size in ("1k", "16k", "256k"):
     r = rows.get((size, "plain"))
     if r:
-        print("bench gateway_plain_cpu_us_%s %.4g us" % (size, r["cpu"]))
-        print("bench gateway_plain_p99_ms_%s %.3g ms" % (size, r["p99"]))
+        print("bench gateway_plain_cpu_us_%s %s us" % (size, f(r["cpu"])))
+        print("bench gateway_plain_p99_ms_%s %s ms" % (size, f(r["p99"])))
 EOF

@@ -37,9 +37,16 @@ def new_id(prefix):
     return "%s-%d" % (prefix, next(_ids))
 
 
+def drop_connection(handler, rec):
+    """An upstream that reads the whole request, then hangs up unanswered."""
+    handler.close_connection = True
+
+
 class Gateway:
     def __init__(self, tmp):
         self.up = Upstream()
+        self.dropper = Upstream()
+        self.dropper.routes["/"] = drop_connection
         self.port = free_port()
         self.h2_port = free_port()
         locations = """
@@ -57,10 +64,17 @@ class Gateway:
             xborder_destination_country $geo_country;
             proxy_pass http://backend;
         }}
+        location /retry/ {{ {retry}
+                            proxy_next_upstream error timeout non_idempotent; }}
         location /off/ {{ proxy_pass http://backend; }}
         location = /xborder_status {{ xborder_status; }}
-        """.format(common=EXPORT_COMMON)
+        """.format(common=EXPORT_COMMON,
+                   retry=EXPORT_COMMON.replace("http://backend", "http://flaky"))
         servers = """
+    upstream flaky {{
+        server 127.0.0.1:{dropper} max_fails=0;
+        server 127.0.0.1:{up} backup;
+    }}
     geo $http_x_dest_ip $geo_country {{
         default      "";
         10.0.0.0/8   CN;
@@ -74,7 +88,8 @@ class Gateway:
         listen 127.0.0.1:{h2} http2;
         {locations}
     }}
-""".format(port=self.port, h2=self.h2_port, locations=locations)
+""".format(port=self.port, h2=self.h2_port, locations=locations,
+           dropper=self.dropper.port, up=self.up.port)
         self.ng = Nginx(tmp, gateway_http(self.up.port, servers))
         self.ng.start(self.port)
 
@@ -106,6 +121,7 @@ class Gateway:
     def stop(self):
         self.ng.stop()
         self.up.stop()
+        self.dropper.stop()
 
 
 @pytest.fixture(scope="module")
@@ -464,3 +480,37 @@ def test_status_metrics(gw):
     assert m['xborder_uninspectable_total{direction="request"}'] >= 1
     assert m["xborder_counted_subjects"] >= 1
     assert m["xborder_counter_errors_total"] == 0
+
+
+@pytest.mark.parametrize("n", [1, 200])
+def test_rewritten_body_is_resent_whole_to_the_next_upstream(gw, n):
+    # the first upstream reads the masked body and hangs up; nginx resends
+    # the request to the backup, which must receive the same, whole body
+    # (the rewritten buffers start where their data starts); 1 record gives
+    # a few pieces, 200 records the single-copy path
+    body = records(n, first=5000)
+    tid = new_id("retry")
+    r = gw.post("/retry/x", body, {"Content-Type": "application/json"},
+                "key-mask", "us-partner", tid)
+    assert r.status == 200, r.body
+    first, second = gw.dropper.find(tid), gw.up.find(tid)
+    assert len(first) == 1 and len(second) == 1
+    assert first[0].body == second[0].body
+    assert int(second[0].header("Content-Length")) == len(second[0].body)
+    doc = json.loads(second[0].body)
+    assert len(doc["customers"]) == n
+    assert all("********" in c["idNo"] for c in doc["customers"])
+
+
+def test_client_gone_during_upload(gw):
+    body, _ = sample("json", True)
+    with socket.create_connection(("127.0.0.1", gw.port), timeout=5) as s:
+        s.sendall(("POST /export/x HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\n"
+                   "X-Api-Key: key-mask\r\nX-Recipient: us-partner\r\n"
+                   "Content-Length: %d\r\n\r\n" % (len(body) + 5000)).encode() + body)
+    # the gateway carries on
+    clean, h = sample("json", False)
+    tid = new_id("after-gone")
+    r = gw.post("/export/x", clean, h, "key-acme", "eu-parent", tid)
+    assert r.status == 200
+    assert "[alert]" not in gw.ng.error_log

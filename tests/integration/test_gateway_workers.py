@@ -117,6 +117,7 @@ def test_reload_under_load_fails_no_request(tmp_path):
         time.sleep(0.7)
         before = metrics(port)
         old_workers = ng.worker_pids()
+        assert len(old_workers) == 2
         ng.reload()
         time.sleep(1.2)
         ng.reload()

@@ -26,7 +26,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-MODULE = os.path.join(ROOT, "build", "ngx_http_xborder_module.so")
+# XBORDER_TEST_MODULE runs the suite against another build of the module
+# (e.g. one compiled with AddressSanitizer, with XBORDER_TEST_PRELOAD naming
+# the sanitizer runtime to preload into nginx).
+MODULE = os.environ.get("XBORDER_TEST_MODULE") or os.path.join(ROOT, "build",
+                                                                "ngx_http_xborder_module.so")
+PRELOAD = os.environ.get("XBORDER_TEST_PRELOAD", "")
 NGINX = "/usr/sbin/nginx"
 DATA = os.path.join(ROOT, "tests", "integration", "data")
 CATALOGS = os.path.join(ROOT, "rules", "catalogs")
@@ -247,15 +252,22 @@ class Nginx:
             return ""
 
     def test_config(self):
+        env = dict(os.environ)
+        if PRELOAD:
+            env["LD_PRELOAD"] = PRELOAD
         p = subprocess.run([NGINX, "-t", "-p", self.prefix, "-c", self.conf,
                             "-e", os.path.join(self.prefix, "error.log")],
-                           capture_output=True, timeout=60)
+                           capture_output=True, timeout=60, env=env)
         return p.returncode, p.stderr.decode(errors="replace")
 
     def start(self, port):
-        self.proc = subprocess.Popen([NGINX, "-p", self.prefix, "-c", self.conf,
-                                      "-e", os.path.join(self.prefix, "error.log")],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        env = dict(os.environ)
+        if PRELOAD:
+            env["LD_PRELOAD"] = PRELOAD
+        with open(os.path.join(self.prefix, "stderr.log"), "ab") as err:
+            self.proc = subprocess.Popen([NGINX, "-p", self.prefix, "-c", self.conf,
+                                          "-e", os.path.join(self.prefix, "error.log")],
+                                         stdout=subprocess.DEVNULL, stderr=err, env=env)
         if not wait_port(port, timeout=30, proc=self.proc):
             self.stop()
             raise AssertionError("nginx did not start:\n" + self.error_log)
@@ -266,12 +278,30 @@ class Nginx:
             return int(f.read().strip())
 
     def worker_pids(self):
-        out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.proc.pid)],
-                             capture_output=True, text=True).stdout
-        return sorted(int(x) for x in out.split())
+        """The master's children (workers), from /proc."""
+        pids = []
+        for d in os.listdir("/proc"):
+            if not d.isdigit():
+                continue
+            try:
+                with open("/proc/%s/stat" % d) as f:
+                    stat = f.read()
+            except OSError:
+                continue
+            # the command may contain spaces: fields start after the last ')'
+            fields = stat[stat.rindex(")") + 2:].split()
+            if int(fields[1]) == self.proc.pid and fields[0] != "Z":
+                pids.append(int(d))
+        return sorted(pids)
 
     def reload(self):
-        os.kill(self.proc.pid, signal.SIGHUP)
+        """`nginx -s reload`, exactly as an operator runs it."""
+        env = dict(os.environ)
+        if PRELOAD:
+            env["LD_PRELOAD"] = PRELOAD
+        subprocess.run([NGINX, "-s", "reload", "-p", self.prefix, "-c", self.conf,
+                        "-e", os.path.join(self.prefix, "error.log")],
+                       check=True, capture_output=True, timeout=60, env=env)
 
     def stop(self):
         if self.proc and self.proc.poll() is None:
@@ -281,8 +311,6 @@ class Nginx:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        if self.proc and self.proc.stderr:
-            self.proc.stderr.close()
 
 
 def gateway_http(upstream_port, servers, extra=""):
