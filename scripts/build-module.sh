@@ -27,5 +27,8 @@ cd "$OUT"
 # The module links build/libxborder.a; relink whenever it changed.
 rm -f objs/ngx_http_xborder_module.so
 make -s -f objs/Makefile modules
-cp objs/ngx_http_xborder_module.so "$ROOT/build/"
+# Replace atomically: a running nginx maps the old file, and overwriting it
+# in place crashes its workers.
+cp objs/ngx_http_xborder_module.so "$ROOT/build/.ngx_http_xborder_module.so.new"
+mv -f "$ROOT/build/.ngx_http_xborder_module.so.new" "$ROOT/build/ngx_http_xborder_module.so"
 echo "built build/ngx_http_xborder_module.so"
