@@ -166,6 +166,11 @@ ngx_http_xborder_rules(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     xb_diags_free(&diags);
 
+    rules->version = xb_catalog_set_version(rules->set);
+    if (rules->version == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
     rp = ngx_array_push(&xmcf->rules);
     if (rp == NULL) {
         return NGX_CONF_ERROR;
@@ -182,6 +187,11 @@ static void
 ngx_http_xborder_rules_cleanup(void *data)
 {
     ngx_http_xborder_rules_t  *rules = data;
+
+    if (rules->version) {
+        free(rules->version);
+        rules->version = NULL;
+    }
 
     if (rules->engine) {
         xb_engine_free(rules->engine);

@@ -25,6 +25,9 @@ static char *ngx_http_xborder_thread_pool(ngx_conf_t *cf, ngx_command_t *cmd,
 #endif
 static char *ngx_http_xborder_block_status(ngx_conf_t *cf, void *post,
     void *data);
+static char *ngx_http_xborder_init_main_conf(ngx_conf_t *cf, void *conf);
+static ngx_int_t ngx_http_xborder_init_process(ngx_cycle_t *cycle);
+static void ngx_http_xborder_exit_process(ngx_cycle_t *cycle);
 
 
 ngx_http_output_header_filter_pt  ngx_http_xborder_next_header_filter;
@@ -57,6 +60,13 @@ static ngx_conf_enum_t  ngx_http_xborder_oversize[] = {
 static ngx_conf_enum_t  ngx_http_xborder_uninspectable[] = {
     { ngx_string("block"), XB_UNINSPECTABLE_BLOCK },
     { ngx_string("pass"), XB_UNINSPECTABLE_PASS },
+    { ngx_null_string, 0 }
+};
+
+
+static ngx_conf_enum_t  ngx_http_xborder_spool_fail[] = {
+    { ngx_string("closed"), 0 },
+    { ngx_string("open"), 1 },
     { ngx_null_string, 0 }
 };
 
@@ -188,6 +198,92 @@ static ngx_command_t  ngx_http_xborder_commands[] = {
       NULL },
 #endif
 
+    { ngx_string("xborder_spool"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_http_xborder_filing_directive,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("xborder_spool_fail"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_enum_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_xborder_main_conf_t, filing.spool_fail_open),
+      &ngx_http_xborder_spool_fail },
+
+#if (NGX_THREADS)
+    { ngx_string("xborder_spool_thread_pool"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_http_xborder_filing_directive,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+#endif
+
+    { ngx_string("xborder_redis"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_http_xborder_filing_directive,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("xborder_redis_auth"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE12,
+      ngx_http_xborder_filing_directive,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("xborder_redis_prefix"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_xborder_main_conf_t, filing.prefix),
+      NULL },
+
+    { ngx_string("xborder_redis_connect_timeout"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_xborder_main_conf_t, filing.connect_timeout),
+      NULL },
+
+    { ngx_string("xborder_redis_timeout"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_xborder_main_conf_t, filing.timeout),
+      NULL },
+
+    { ngx_string("xborder_node_id"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_xborder_main_conf_t, filing.node),
+      NULL },
+
+    { ngx_string("xborder_signing_key"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_http_xborder_filing_directive,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("xborder_checkpoint_every"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_xborder_main_conf_t, filing.checkpoint_every),
+      NULL },
+
+    { ngx_string("xborder_checkpoint_interval"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_xborder_main_conf_t, filing.checkpoint_interval),
+      NULL },
+
     { ngx_string("xborder_status"),
       NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
       ngx_http_xborder_status,
@@ -204,7 +300,7 @@ static ngx_http_module_t  ngx_http_xborder_module_ctx = {
     ngx_http_xborder_postconfiguration,     /* postconfiguration */
 
     ngx_http_xborder_create_main_conf,      /* create main configuration */
-    NULL,                                   /* init main configuration */
+    ngx_http_xborder_init_main_conf,        /* init main configuration */
 
     NULL,                                   /* create server configuration */
     NULL,                                   /* merge server configuration */
@@ -221,10 +317,10 @@ ngx_module_t  ngx_http_xborder_module = {
     NGX_HTTP_MODULE,                        /* module type */
     NULL,                                   /* init master */
     NULL,                                   /* init module */
-    NULL,                                   /* init process */
+    ngx_http_xborder_init_process,          /* init process */
     NULL,                                   /* init thread */
     NULL,                                   /* exit thread */
-    NULL,                                   /* exit process */
+    ngx_http_xborder_exit_process,          /* exit process */
     NULL,                                   /* exit master */
     NGX_MODULE_V1_PADDING
 };
@@ -261,9 +357,40 @@ ngx_http_xborder_create_main_conf(ngx_conf_t *cf)
      *
      *     xmcf->shm_zone = NULL;
      *     xmcf->used = 0;
+     *     xmcf->filing.redis = { 0, NULL };
+     *     xmcf->filing.spool = { 0, NULL };
+     *     xmcf->filing.signing_key = NULL;
+     *     xmcf->filing.enabled = 0;
      */
 
+    xmcf->filing.connect_timeout = NGX_CONF_UNSET_MSEC;
+    xmcf->filing.timeout = NGX_CONF_UNSET_MSEC;
+    xmcf->filing.checkpoint_interval = NGX_CONF_UNSET_MSEC;
+    xmcf->filing.checkpoint_every = NGX_CONF_UNSET_UINT;
+    xmcf->filing.spool_fail_open = NGX_CONF_UNSET;
+
     return xmcf;
+}
+
+
+static char *
+ngx_http_xborder_init_main_conf(ngx_conf_t *cf, void *conf)
+{
+    return ngx_http_xborder_filing_merge(cf, conf);
+}
+
+
+static ngx_int_t
+ngx_http_xborder_init_process(ngx_cycle_t *cycle)
+{
+    return ngx_http_xborder_filing_init_process(cycle);
+}
+
+
+static void
+ngx_http_xborder_exit_process(ngx_cycle_t *cycle)
+{
+    ngx_http_xborder_filing_exit_process(cycle);
 }
 
 

@@ -18,6 +18,11 @@
  *   ngx_http_xborder_zone.c       shared memory: counters and metrics
  *   ngx_http_xborder_status.c     the Prometheus status location
  *   ngx_http_xborder_variables.c  $xborder_* variables
+ *   ngx_http_xborder_filing.c     filing records: chain, Redis or spool,
+ *                                 replay, checkpoints (per worker)
+ *   ngx_http_xborder_record.c     the transfer record of a transfer
+ *   ngx_http_xborder_spool.c      spool file I/O in the thread pool
+ *   ngx_http_xborder_redis.c      non-blocking hiredis on the event loop
  */
 
 
@@ -36,6 +41,8 @@
 #include "classifier/policy/xb_decide.h"
 #include "classifier/transform/xb_rewrite.h"
 #include "classifier/transform/xb_watermark.h"
+#include "classifier/record/xb_filing.h"
+#include "classifier/record/xb_sign.h"
 
 
 #define NGX_HTTP_XBORDER_REQUEST       0x01
@@ -87,6 +94,7 @@ typedef struct {
     ngx_str_t                   key;        /* the resolved paths */
     xb_catalog_set             *set;
     xb_engine                  *engine;
+    char                       *version;    /* for records */
 } ngx_http_xborder_rules_t;
 
 
@@ -94,6 +102,36 @@ typedef struct {
     ngx_str_t                   path;
     xb_policy                  *policy;
 } ngx_http_xborder_policy_t;
+
+
+/* filing: xborder_redis, xborder_spool and friends (http level) */
+typedef struct {
+    ngx_str_t                   redis;          /* as written */
+    ngx_str_t                   redis_host;     /* IP literal */
+    ngx_uint_t                  redis_port;
+    ngx_str_t                   redis_user;     /* NUL-terminated */
+    ngx_str_t                   redis_password; /* NUL-terminated */
+    ngx_str_t                   prefix;         /* NUL-terminated */
+    ngx_msec_t                  connect_timeout;
+    ngx_msec_t                  timeout;
+    ngx_str_t                   node;           /* NUL-terminated */
+    ngx_str_t                   spool;          /* directory, no trailing / */
+    ngx_flag_t                  spool_fail_open;
+    xb_key                     *signing_key;
+    char                        key_id[17];
+    ngx_uint_t                  checkpoint_every;
+    ngx_msec_t                  checkpoint_interval;
+    ngx_msec_t                  replay_interval;
+#if (NGX_THREADS)
+    ngx_thread_pool_t          *thread_pool;
+#endif
+    ngx_flag_t                  enabled;        /* spool set */
+} ngx_http_xborder_filing_conf_t;
+
+
+typedef void (*ngx_http_xborder_redis_event_pt)(ngx_int_t rc);
+typedef void (*ngx_http_xborder_redis_reply_pt)(void *ac, void *reply,
+    void *data);
 
 
 /* counters and metrics in the shared zone */
@@ -110,6 +148,18 @@ typedef struct {
     ngx_atomic_t                subjects_stored;
     ngx_atomic_t                entries_used;
     ngx_atomic_t                entries_dropped;
+
+    /* filing */
+    ngx_atomic_t                filed_redis;    /* acknowledged by Redis */
+    ngx_atomic_t                filed_spool;    /* fsynced to the spool */
+    ngx_atomic_t                replayed;       /* spool -> Redis, new */
+    ngx_atomic_t                replay_dups;    /* spool -> Redis, known */
+    ngx_atomic_t                spool_backlog;  /* spooled, not replayed */
+    ngx_atomic_t                filing_failed;  /* transfers refused/unfiled */
+    ngx_atomic_t                redis_errors;   /* errors, timeouts, drops */
+    ngx_atomic_t                checkpoints;
+    ngx_atomic_t                filing_us_sum;  /* build to durable */
+    ngx_atomic_t                filing_count;
 } ngx_http_xborder_metrics_t;
 
 
@@ -151,6 +201,7 @@ typedef struct {
     ngx_shm_zone_t             *shm_zone;
     ngx_http_xborder_counter_t  counter;
     ngx_flag_t                  used;       /* some location inspects */
+    ngx_http_xborder_filing_conf_t  filing;
 } ngx_http_xborder_main_conf_t;
 
 
@@ -210,7 +261,23 @@ typedef struct {
     unsigned                    unknown_exporter:1;
     unsigned                    counted:1;      /* metrics updated */
     unsigned                    cannot_rewrite:1;
+    unsigned                    filing:1;       /* waiting for its record */
+    unsigned                    filed:1;        /* record durable */
+    unsigned                    filed_ok:1;
+    unsigned                    hashing:1;      /* sha_original valid */
     size_t                      wm_marks;       /* watermark marks added */
+
+    /* the record */
+    void                       *sha_original;   /* EVP_MD_CTX */
+    u_char                      sha_sent[65];   /* hex, "" when not set */
+    off_t                       bytes_sent;
+    ngx_msec_t                  start_msec;
+    int64_t                     start_ms;       /* Unix time, ms */
+
+    /* what to do once the record is filed */
+    const char                 *after_error;    /* NULL: let it go */
+    ngx_uint_t                  after_status;
+    ngx_uint_t                  after_outcome;
 } ngx_http_xborder_transfer_t;
 
 
@@ -232,6 +299,13 @@ typedef struct {
     unsigned                      waiting_body:1;
     unsigned                      rewriting:1;
     unsigned                      read_done:1;
+    unsigned                      response_filing:1;
+    unsigned                      response_last:1;  /* last_buf seen */
+
+    /* response filed: what is sent once the record is durable */
+    ngx_uint_t                    response_action;
+    ngx_chain_t                  *response_out;
+    off_t                         response_len;
 
 #if (NGX_THREADS)
     ngx_thread_task_t            *read_task;
@@ -297,6 +371,9 @@ ngx_int_t ngx_http_xborder_header_filter(ngx_http_request_t *r);
 ngx_int_t ngx_http_xborder_body_filter(ngx_http_request_t *r,
     ngx_chain_t *in);
 
+void ngx_http_xborder_response_filed(ngx_http_request_t *r,
+    ngx_http_xborder_ctx_t *ctx);
+
 /* ngx_http_xborder_reply.c */
 ngx_int_t ngx_http_xborder_block_body(ngx_http_request_t *r,
     ngx_http_xborder_transfer_t *t, const char *error, ngx_buf_t **out);
@@ -319,6 +396,41 @@ ngx_uint_t ngx_http_xborder_count_sets(ngx_shm_zone_t *shm_zone);
 
 /* ngx_http_xborder_status.c */
 char *ngx_http_xborder_status(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+
+/* ngx_http_xborder_filing.c */
+#define NGX_HTTP_XBORDER_FILED_NOW   0      /* filing is off */
+char *ngx_http_xborder_filing_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_xborder_filing_merge(ngx_conf_t *cf,
+    ngx_http_xborder_main_conf_t *xmcf);
+ngx_int_t ngx_http_xborder_filing_init_process(ngx_cycle_t *cycle);
+void ngx_http_xborder_filing_exit_process(ngx_cycle_t *cycle);
+ngx_int_t ngx_http_xborder_file(ngx_http_request_t *r,
+    ngx_http_xborder_transfer_t *t, ngx_uint_t outcome);
+ngx_int_t ngx_http_xborder_filing_enabled(ngx_http_request_t *r);
+u_char *ngx_http_xborder_filing_chain(void);
+
+/* ngx_http_xborder_record.c */
+ngx_int_t ngx_http_xborder_record_build(ngx_http_request_t *r,
+    ngx_http_xborder_transfer_t *t, ngx_uint_t outcome, const char *chain,
+    uint64_t seq, const char *prev_hash, xb_filing_cmd *cmd,
+    char hash[XB_HASH_HEX]);
+void ngx_http_xborder_hash_body(ngx_http_xborder_transfer_t *t,
+    u_char *data, size_t len);
+void ngx_http_xborder_hash_chain(ngx_http_xborder_transfer_t *t,
+    ngx_chain_t *cl);
+void ngx_http_xborder_hash_free(ngx_http_xborder_transfer_t *t);
+
+/* ngx_http_xborder_redis.c */
+ngx_int_t ngx_http_xborder_redis_start(ngx_cycle_t *cycle,
+    ngx_http_xborder_filing_conf_t *conf,
+    ngx_http_xborder_redis_event_pt handler);
+void ngx_http_xborder_redis_stop(void);
+ngx_uint_t ngx_http_xborder_redis_ready(void);
+ngx_int_t ngx_http_xborder_redis_send(int argc, const char **argv,
+    const size_t *argvlen, ngx_http_xborder_redis_reply_pt handler,
+    void *data);
+void ngx_http_xborder_redis_drop(const char *why);
 
 /* ngx_http_xborder_variables.c */
 ngx_int_t ngx_http_xborder_add_variables(ngx_conf_t *cf);

@@ -54,6 +54,13 @@ static ngx_http_xborder_error_text_t  ngx_http_xborder_errors[] = {
       "The transfer must be masked before it leaves, but some values cannot "
       "be rewritten in place; it was blocked." },
 
+    { "filing_unavailable",
+      "网关无法为本次出境传输存证（记录无法写入 Redis 或本地缓存），"
+      "传输已被拦截，请稍后重试。",
+      "The gateway could not file the record of this transfer (neither "
+      "Redis nor the local spool accepted it); the transfer was blocked. "
+      "Please retry later." },
+
     { NULL, NULL, NULL }
 };
 

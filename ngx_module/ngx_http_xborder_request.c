@@ -29,6 +29,12 @@ static void ngx_http_xborder_finish(ngx_http_request_t *r,
     ngx_http_xborder_ctx_t *ctx);
 static void ngx_http_xborder_rewrite_failed(ngx_http_request_t *r,
     ngx_http_xborder_transfer_t *t);
+static ngx_int_t ngx_http_xborder_conclude(ngx_http_request_t *r,
+    ngx_http_xborder_transfer_t *t, ngx_uint_t outcome, const char *error,
+    ngx_uint_t status, ngx_uint_t in_phase);
+static ngx_int_t ngx_http_xborder_after_filing(ngx_http_request_t *r,
+    ngx_http_xborder_transfer_t *t, ngx_uint_t in_phase);
+static void ngx_http_xborder_request_filed(ngx_http_request_t *r);
 
 
 ngx_str_t *
@@ -124,22 +130,19 @@ ngx_http_xborder_access_handler(ngx_http_request_t *r)
             ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                           "xborder: transfer %s: unknown exporter, "
                           "passed in monitor mode", t->id);
-            ngx_http_xborder_transfer_account(r, t,
-                                              NGX_HTTP_XBORDER_OUT_PASS);
-            return NGX_DECLINED;
+            return ngx_http_xborder_conclude(r, t, NGX_HTTP_XBORDER_OUT_PASS,
+                                             NULL, 0, 1);
         }
 
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "xborder: transfer %s: unknown exporter, blocked",
                       t->id);
 
-        ngx_http_xborder_transfer_account(r, t, NGX_HTTP_XBORDER_OUT_BLOCK);
         ctx->status = NGX_DONE;
 
-        rc = ngx_http_xborder_send_block(r, t, "unknown_exporter",
-                                         NGX_HTTP_FORBIDDEN);
-        ngx_http_finalize_request(r, rc);
-        return NGX_DONE;
+        return ngx_http_xborder_conclude(r, t, NGX_HTTP_XBORDER_OUT_BLOCK,
+                                         "unknown_exporter",
+                                         NGX_HTTP_FORBIDDEN, 1);
     }
 
     if (r->headers_in.content_length_n > (off_t) xlcf->max_inspect_size) {
@@ -152,18 +155,14 @@ ngx_http_xborder_access_handler(ngx_http_request_t *r)
         if (xlcf->oversize == NGX_HTTP_XBORDER_PASS
             || ngx_http_xborder_monitor(xlcf))
         {
-            ngx_http_xborder_transfer_account(r, t,
-                                              NGX_HTTP_XBORDER_OUT_PASS);
-            return NGX_DECLINED;
+            return ngx_http_xborder_conclude(r, t, NGX_HTTP_XBORDER_OUT_PASS,
+                                             NULL, 0, 1);
         }
 
-        ngx_http_xborder_transfer_account(r, t, NGX_HTTP_XBORDER_OUT_BLOCK);
         ctx->status = NGX_DONE;
 
-        rc = ngx_http_xborder_send_block(r, t, "oversize",
-                                         xlcf->block_status);
-        ngx_http_finalize_request(r, rc);
-        return NGX_DONE;
+        return ngx_http_xborder_conclude(r, t, NGX_HTTP_XBORDER_OUT_BLOCK,
+                                         "oversize", xlcf->block_status, 1);
     }
 
     ctx->status = NGX_DONE;
@@ -221,7 +220,6 @@ ngx_http_xborder_request_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
 static void
 ngx_http_xborder_body_handler(ngx_http_request_t *r)
 {
-    ngx_int_t                     rc;
     ngx_buf_t                    *b;
     ngx_chain_t                  *cl;
     ngx_http_xborder_ctx_t       *ctx;
@@ -268,16 +266,13 @@ ngx_http_xborder_body_handler(ngx_http_request_t *r)
         if (xlcf->oversize == NGX_HTTP_XBORDER_PASS
             || ngx_http_xborder_monitor(xlcf))
         {
-            ngx_http_xborder_transfer_account(r, t,
-                                              NGX_HTTP_XBORDER_OUT_PASS);
-            ngx_http_xborder_resume(r, NGX_DECLINED);
+            (void) ngx_http_xborder_conclude(r, t, NGX_HTTP_XBORDER_OUT_PASS,
+                                             NULL, 0, 0);
             return;
         }
 
-        ngx_http_xborder_transfer_account(r, t, NGX_HTTP_XBORDER_OUT_BLOCK);
-        rc = ngx_http_xborder_send_block(r, t, "oversize",
-                                         xlcf->block_status);
-        ngx_http_finalize_request(r, rc);
+        (void) ngx_http_xborder_conclude(r, t, NGX_HTTP_XBORDER_OUT_BLOCK,
+                                         "oversize", xlcf->block_status, 0);
         return;
     }
 
@@ -288,16 +283,17 @@ ngx_http_xborder_body_handler(ngx_http_request_t *r)
     }
 
     if (ngx_http_xborder_transfer_decide(r, t) != NGX_OK) {
-        ngx_http_xborder_transfer_account(r, t, NGX_HTTP_XBORDER_OUT_ERROR);
 
         if (ngx_http_xborder_monitor(xlcf)) {
-            ngx_http_xborder_resume(r, NGX_DECLINED);
+            (void) ngx_http_xborder_conclude(r, t,
+                                             NGX_HTTP_XBORDER_OUT_ERROR,
+                                             NULL, 0, 0);
             return;
         }
 
-        rc = ngx_http_xborder_send_block(r, t, "inspection_failed",
-                                         NGX_HTTP_SERVICE_UNAVAILABLE);
-        ngx_http_finalize_request(r, rc);
+        (void) ngx_http_xborder_conclude(r, t, NGX_HTTP_XBORDER_OUT_ERROR,
+                                         "inspection_failed",
+                                         NGX_HTTP_SERVICE_UNAVAILABLE, 0);
         return;
     }
 
@@ -319,10 +315,9 @@ ngx_http_xborder_request_decided(ngx_http_request_t *r,
     xlcf = ngx_http_get_module_loc_conf(r, ngx_http_xborder_module);
 
     if (d->enforced == XB_OUTCOME_BLOCK) {
-        ngx_http_xborder_transfer_account(r, t, NGX_HTTP_XBORDER_OUT_BLOCK);
-        rc = ngx_http_xborder_send_block(r, t, "transfer_blocked",
-                                         xlcf->block_status);
-        ngx_http_finalize_request(r, rc);
+        (void) ngx_http_xborder_conclude(r, t, NGX_HTTP_XBORDER_OUT_BLOCK,
+                                         "transfer_blocked",
+                                         xlcf->block_status, 0);
         return;
     }
 
@@ -379,23 +374,20 @@ static void
 ngx_http_xborder_rewrite_failed(ngx_http_request_t *r,
     ngx_http_xborder_transfer_t *t)
 {
-    ngx_int_t                     rc;
     ngx_http_xborder_loc_conf_t  *xlcf;
 
     xlcf = ngx_http_get_module_loc_conf(r, ngx_http_xborder_module);
 
-    ngx_http_xborder_transfer_account(r, t, NGX_HTTP_XBORDER_OUT_ERROR);
-
     if (t->cannot_rewrite) {
-        rc = ngx_http_xborder_send_block(r, t, "cannot_mask",
-                                         xlcf->block_status);
-
-    } else {
-        rc = ngx_http_xborder_send_block(r, t, "inspection_failed",
-                                         NGX_HTTP_SERVICE_UNAVAILABLE);
+        (void) ngx_http_xborder_conclude(r, t, NGX_HTTP_XBORDER_OUT_ERROR,
+                                         "cannot_mask", xlcf->block_status,
+                                         0);
+        return;
     }
 
-    ngx_http_finalize_request(r, rc);
+    (void) ngx_http_xborder_conclude(r, t, NGX_HTTP_XBORDER_OUT_ERROR,
+                                     "inspection_failed",
+                                     NGX_HTTP_SERVICE_UNAVAILABLE, 0);
 }
 
 
@@ -403,7 +395,6 @@ ngx_http_xborder_rewrite_failed(ngx_http_request_t *r,
 static void
 ngx_http_xborder_finish(ngx_http_request_t *r, ngx_http_xborder_ctx_t *ctx)
 {
-    ngx_int_t                     rc;
     ngx_uint_t                    outcome;
     xb_decision                  *d;
     ngx_http_xborder_transfer_t  *t;
@@ -412,17 +403,112 @@ ngx_http_xborder_finish(ngx_http_request_t *r, ngx_http_xborder_ctx_t *ctx)
     d = &t->decision;
 
     if (ngx_http_xborder_transfer_commit(r, t) != NGX_OK && !d->monitor) {
-        ngx_http_xborder_transfer_account(r, t, NGX_HTTP_XBORDER_OUT_ERROR);
-        rc = ngx_http_xborder_send_block(r, t, "counter_unavailable",
-                                         NGX_HTTP_SERVICE_UNAVAILABLE);
-        ngx_http_finalize_request(r, rc);
+        (void) ngx_http_xborder_conclude(r, t, NGX_HTTP_XBORDER_OUT_ERROR,
+                                         "counter_unavailable",
+                                         NGX_HTTP_SERVICE_UNAVAILABLE, 0);
         return;
     }
 
     outcome = ngx_http_xborder_outcome(d->outcome);
 
+    (void) ngx_http_xborder_conclude(r, t, outcome, NULL, 0, 0);
+}
+
+
+/*
+ * the transfer's end: metrics, then its record, then (once the record is
+ * durable) let it go or answer; "in_phase" when called from the phase
+ * handler, which lets a request go by returning NGX_DECLINED
+ */
+static ngx_int_t
+ngx_http_xborder_conclude(ngx_http_request_t *r,
+    ngx_http_xborder_transfer_t *t, ngx_uint_t outcome, const char *error,
+    ngx_uint_t status, ngx_uint_t in_phase)
+{
+    ngx_int_t  rc;
+
     ngx_http_xborder_transfer_account(r, t, outcome);
-    ngx_http_xborder_resume(r, NGX_DECLINED);
+
+    t->after_error = error;
+    t->after_status = status;
+    t->after_outcome = outcome;
+
+    rc = ngx_http_xborder_file(r, t, outcome);
+
+    if (rc == NGX_AGAIN) {
+        /* ngx_http_xborder_filing_complete() calls the write handler */
+        r->write_event_handler = ngx_http_xborder_request_filed;
+        return NGX_DONE;
+    }
+
+    if (rc != NGX_OK) {
+        ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                      "xborder: transfer %s: its record cannot be built",
+                      t->id);
+    }
+
+    t->filed = 1;
+    t->filed_ok = (rc == NGX_OK);
+
+    return ngx_http_xborder_after_filing(r, t, in_phase);
+}
+
+
+static void
+ngx_http_xborder_request_filed(ngx_http_request_t *r)
+{
+    ngx_http_xborder_ctx_t  *ctx;
+
+    r->write_event_handler = ngx_http_request_empty_handler;
+
+    ctx = ngx_http_xborder_get_ctx(r);
+
+    if (ctx == NULL) {
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    (void) ngx_http_xborder_after_filing(r, &ctx->request, 0);
+}
+
+
+static ngx_int_t
+ngx_http_xborder_after_filing(ngx_http_request_t *r,
+    ngx_http_xborder_transfer_t *t, ngx_uint_t in_phase)
+{
+    ngx_int_t                rc;
+    ngx_http_xborder_ctx_t  *ctx;
+
+    ctx = ngx_http_xborder_get_ctx(r);
+
+    if (!t->filed_ok) {
+        if (ctx) {
+            ctx->status = NGX_DONE;
+        }
+
+        rc = ngx_http_xborder_send_block(r, t, "filing_unavailable",
+                                         NGX_HTTP_SERVICE_UNAVAILABLE);
+        ngx_http_finalize_request(r, rc);
+        return NGX_DONE;
+    }
+
+    if (t->after_error == NULL) {
+        if (in_phase) {
+            return NGX_DECLINED;
+        }
+
+        ngx_http_xborder_resume(r, NGX_DECLINED);
+        return NGX_DONE;
+    }
+
+    if (ctx) {
+        ctx->status = NGX_DONE;
+    }
+
+    rc = ngx_http_xborder_send_block(r, t, t->after_error, t->after_status);
+    ngx_http_finalize_request(r, rc);
+
+    return NGX_DONE;
 }
 
 

@@ -40,6 +40,22 @@ static ngx_int_t ngx_http_xborder_answer(ngx_http_request_t *r,
     ngx_http_xborder_ctx_t *ctx, const char *error, ngx_uint_t status);
 static void ngx_http_xborder_drop_held(ngx_http_request_t *r,
     ngx_http_xborder_ctx_t *ctx);
+static ngx_int_t ngx_http_xborder_response_conclude(ngx_http_request_t *r,
+    ngx_http_xborder_ctx_t *ctx, ngx_uint_t outcome, ngx_uint_t action,
+    const char *error, ngx_uint_t status);
+static ngx_int_t ngx_http_xborder_response_act(ngx_http_request_t *r,
+    ngx_http_xborder_ctx_t *ctx);
+static ngx_int_t ngx_http_xborder_hold_copy(ngx_http_request_t *r,
+    ngx_http_xborder_ctx_t *ctx, ngx_chain_t *in);
+static ngx_int_t ngx_http_xborder_send_prepared(ngx_http_request_t *r,
+    ngx_http_xborder_ctx_t *ctx);
+
+
+/* what a response does once its record is filed */
+#define NGX_HTTP_XBORDER_ACT_RELEASE   0   /* the held, complete body */
+#define NGX_HTTP_XBORDER_ACT_STREAM    1   /* what is held, then the rest */
+#define NGX_HTTP_XBORDER_ACT_ANSWER    2   /* our JSON answer */
+#define NGX_HTTP_XBORDER_ACT_SEND      3   /* the rewritten body */
 
 
 ngx_int_t
@@ -110,12 +126,23 @@ ngx_http_xborder_header_filter(ngx_http_request_t *r)
         return NGX_OK;
     }
 
+    ctx->held = NULL;
+    ctx->held_last = &ctx->held;
+
     if (t->unknown_exporter) {
 
         if (ngx_http_xborder_monitor(xlcf)) {
-            ngx_http_xborder_transfer_account(r, t,
-                                              NGX_HTTP_XBORDER_OUT_PASS);
-            return ngx_http_xborder_next_header_filter(r);
+            if (!ngx_http_xborder_filing_enabled(r)) {
+                ngx_http_xborder_transfer_account(r, t,
+                                                  NGX_HTTP_XBORDER_OUT_PASS);
+                return ngx_http_xborder_next_header_filter(r);
+            }
+
+            r->main_filter_need_in_memory = 1;
+            return ngx_http_xborder_response_conclude(r, ctx,
+                                              NGX_HTTP_XBORDER_OUT_PASS,
+                                              NGX_HTTP_XBORDER_ACT_STREAM,
+                                              NULL, 0);
         }
 
         ngx_http_xborder_transfer_account(r, t, NGX_HTTP_XBORDER_OUT_BLOCK);
@@ -135,9 +162,17 @@ ngx_http_xborder_header_filter(ngx_http_request_t *r)
         if (xlcf->oversize == NGX_HTTP_XBORDER_PASS
             || ngx_http_xborder_monitor(xlcf))
         {
-            ngx_http_xborder_transfer_account(r, t,
-                                              NGX_HTTP_XBORDER_OUT_PASS);
-            return ngx_http_xborder_next_header_filter(r);
+            if (!ngx_http_xborder_filing_enabled(r)) {
+                ngx_http_xborder_transfer_account(r, t,
+                                                  NGX_HTTP_XBORDER_OUT_PASS);
+                return ngx_http_xborder_next_header_filter(r);
+            }
+
+            r->main_filter_need_in_memory = 1;
+            return ngx_http_xborder_response_conclude(r, ctx,
+                                              NGX_HTTP_XBORDER_OUT_PASS,
+                                              NGX_HTTP_XBORDER_ACT_STREAM,
+                                              NULL, 0);
         }
 
         ngx_http_xborder_transfer_account(r, t, NGX_HTTP_XBORDER_OUT_BLOCK);
@@ -173,6 +208,11 @@ ngx_http_xborder_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
 
     if (ctx == NULL) {
         return ngx_http_xborder_next_body_filter(r, in);
+    }
+
+    if (ctx->response_filing) {
+        /* the record is being filed: keep what comes meanwhile */
+        return ngx_http_xborder_hold_copy(r, ctx, in);
     }
 
     switch (ctx->response_state) {
@@ -230,9 +270,20 @@ ngx_http_xborder_hold(ngx_http_request_t *r, ngx_http_xborder_ctx_t *ctx,
                 if (xlcf->oversize == NGX_HTTP_XBORDER_PASS
                     || ngx_http_xborder_monitor(xlcf))
                 {
-                    ngx_http_xborder_transfer_account(r, t,
+                    if (!ngx_http_xborder_filing_enabled(r)) {
+                        ngx_http_xborder_transfer_account(r, t,
                                                   NGX_HTTP_XBORDER_OUT_PASS);
-                    return ngx_http_xborder_release(r, ctx, cl, 0);
+                        return ngx_http_xborder_release(r, ctx, cl, 0);
+                    }
+
+                    if (ngx_http_xborder_hold_copy(r, ctx, cl) != NGX_OK) {
+                        return NGX_ERROR;
+                    }
+
+                    return ngx_http_xborder_response_conclude(r, ctx,
+                                              NGX_HTTP_XBORDER_OUT_PASS,
+                                              NGX_HTTP_XBORDER_ACT_STREAM,
+                                              NULL, 0);
                 }
 
                 ngx_http_xborder_drop_held(r, ctx);
@@ -312,8 +363,10 @@ ngx_http_xborder_drain(ngx_http_request_t *r, ngx_http_xborder_ctx_t *ctx,
         return NGX_OK;
     }
 
-    return ngx_http_xborder_answer(r, ctx, ctx->response_error,
-                                   ctx->response_status);
+    return ngx_http_xborder_response_conclude(r, ctx, ctx->response.outcome,
+                                              NGX_HTTP_XBORDER_ACT_ANSWER,
+                                              ctx->response_error,
+                                              ctx->response_status);
 }
 
 
@@ -334,24 +387,31 @@ ngx_http_xborder_decide_response(ngx_http_request_t *r,
     }
 
     if (ngx_http_xborder_transfer_decide(r, t) != NGX_OK) {
-        ngx_http_xborder_transfer_account(r, t, NGX_HTTP_XBORDER_OUT_ERROR);
 
         if (ngx_http_xborder_monitor(xlcf)) {
-            return ngx_http_xborder_release(r, ctx, NULL, 1);
+            return ngx_http_xborder_response_conclude(r, ctx,
+                                              NGX_HTTP_XBORDER_OUT_ERROR,
+                                              NGX_HTTP_XBORDER_ACT_RELEASE,
+                                              NULL, 0);
         }
 
         ngx_http_xborder_drop_held(r, ctx);
-        return ngx_http_xborder_answer(r, ctx, "inspection_failed",
-                                       NGX_HTTP_SERVICE_UNAVAILABLE);
+        return ngx_http_xborder_response_conclude(r, ctx,
+                                              NGX_HTTP_XBORDER_OUT_ERROR,
+                                              NGX_HTTP_XBORDER_ACT_ANSWER,
+                                              "inspection_failed",
+                                              NGX_HTTP_SERVICE_UNAVAILABLE);
     }
 
     d = &t->decision;
 
     if (d->enforced == XB_OUTCOME_BLOCK) {
-        ngx_http_xborder_transfer_account(r, t, NGX_HTTP_XBORDER_OUT_BLOCK);
         ngx_http_xborder_drop_held(r, ctx);
-        return ngx_http_xborder_answer(r, ctx, "transfer_blocked",
-                                       xlcf->block_status);
+        return ngx_http_xborder_response_conclude(r, ctx,
+                                              NGX_HTTP_XBORDER_OUT_BLOCK,
+                                              NGX_HTTP_XBORDER_ACT_ANSWER,
+                                              "transfer_blocked",
+                                              xlcf->block_status);
     }
 
     if (d->enforced == XB_OUTCOME_MASK || d->watermark) {
@@ -359,16 +419,18 @@ ngx_http_xborder_decide_response(ngx_http_request_t *r,
     }
 
     if (ngx_http_xborder_transfer_commit(r, t) != NGX_OK && !d->monitor) {
-        ngx_http_xborder_transfer_account(r, t, NGX_HTTP_XBORDER_OUT_ERROR);
         ngx_http_xborder_drop_held(r, ctx);
-        return ngx_http_xborder_answer(r, ctx, "counter_unavailable",
-                                       NGX_HTTP_SERVICE_UNAVAILABLE);
+        return ngx_http_xborder_response_conclude(r, ctx,
+                                              NGX_HTTP_XBORDER_OUT_ERROR,
+                                              NGX_HTTP_XBORDER_ACT_ANSWER,
+                                              "counter_unavailable",
+                                              NGX_HTTP_SERVICE_UNAVAILABLE);
     }
 
-    ngx_http_xborder_transfer_account(r, t,
-                                      ngx_http_xborder_outcome(d->outcome));
-
-    return ngx_http_xborder_release(r, ctx, NULL, 1);
+    return ngx_http_xborder_response_conclude(r, ctx,
+                                          ngx_http_xborder_outcome(d->outcome),
+                                          NGX_HTTP_XBORDER_ACT_RELEASE,
+                                          NULL, 0);
 }
 
 
@@ -438,7 +500,6 @@ ngx_http_xborder_send_rewritten(ngx_http_request_t *r,
     off_t                         len;
     size_t                        n;
     xb_chunk                     *chunks;
-    ngx_int_t                     rc;
     ngx_str_t                     body, identity;
     ngx_chain_t                  *cl, *out;
     ngx_http_xborder_transfer_t  *t;
@@ -503,13 +564,53 @@ ngx_http_xborder_send_rewritten(ngx_http_request_t *r,
     if (ngx_http_xborder_transfer_commit(r, t) != NGX_OK
         && !t->decision.monitor)
     {
-        ngx_http_xborder_transfer_account(r, t, NGX_HTTP_XBORDER_OUT_ERROR);
-        return ngx_http_xborder_answer(r, ctx, "counter_unavailable",
-                                       NGX_HTTP_SERVICE_UNAVAILABLE);
+        return ngx_http_xborder_response_conclude(r, ctx,
+                                              NGX_HTTP_XBORDER_OUT_ERROR,
+                                              NGX_HTTP_XBORDER_ACT_ANSWER,
+                                              "counter_unavailable",
+                                              NGX_HTTP_SERVICE_UNAVAILABLE);
     }
 
-    ngx_http_xborder_transfer_account(r, t,
-                                  ngx_http_xborder_outcome(t->decision.outcome));
+    ctx->response_out = out;
+    ctx->response_len = len;
+
+    return ngx_http_xborder_response_conclude(r, ctx,
+                                  ngx_http_xborder_outcome(t->decision.outcome),
+                                  NGX_HTTP_XBORDER_ACT_SEND, NULL, 0);
+
+failed:
+
+    ngx_http_xborder_drop_held(r, ctx);
+
+    if (t->cannot_rewrite) {
+        return ngx_http_xborder_response_conclude(r, ctx,
+                                              NGX_HTTP_XBORDER_OUT_ERROR,
+                                              NGX_HTTP_XBORDER_ACT_ANSWER,
+                                              "cannot_mask",
+                                              xlcf->block_status);
+    }
+
+    return ngx_http_xborder_response_conclude(r, ctx,
+                                              NGX_HTTP_XBORDER_OUT_ERROR,
+                                              NGX_HTTP_XBORDER_ACT_ANSWER,
+                                              "inspection_failed",
+                                              NGX_HTTP_SERVICE_UNAVAILABLE);
+}
+
+
+/* send the rewritten body prepared by ngx_http_xborder_send_rewritten() */
+static ngx_int_t
+ngx_http_xborder_send_prepared(ngx_http_request_t *r,
+    ngx_http_xborder_ctx_t *ctx)
+{
+    off_t         len;
+    ngx_int_t     rc;
+    ngx_chain_t  *cl, *out;
+
+    out = ctx->response_out;
+    len = ctx->response_len;
+
+    ngx_http_xborder_drop_held(r, ctx);
 
     ctx->response_state = NGX_HTTP_XBORDER_RESP_DONE;
     r->connection->buffered &= ~NGX_HTTP_XBORDER_BUFFERED;
@@ -553,19 +654,184 @@ ngx_http_xborder_send_rewritten(ngx_http_request_t *r,
     cl->buf->last_buf = 1;
 
     return ngx_http_xborder_next_body_filter(r, out);
+}
 
-failed:
 
-    ngx_http_xborder_drop_held(r, ctx);
-    ngx_http_xborder_transfer_account(r, t, NGX_HTTP_XBORDER_OUT_ERROR);
+/*
+ * the response's end: metrics, its record, then - once the record is
+ * durable - the action; while it is being filed the body filter keeps
+ * what arrives (ngx_http_xborder_hold_copy)
+ */
+static ngx_int_t
+ngx_http_xborder_response_conclude(ngx_http_request_t *r,
+    ngx_http_xborder_ctx_t *ctx, ngx_uint_t outcome, ngx_uint_t action,
+    const char *error, ngx_uint_t status)
+{
+    ngx_int_t                     rc;
+    ngx_http_xborder_transfer_t  *t;
 
-    if (t->cannot_rewrite) {
-        return ngx_http_xborder_answer(r, ctx, "cannot_mask",
-                                       xlcf->block_status);
+    t = &ctx->response;
+
+    ngx_http_xborder_transfer_account(r, t, outcome);
+
+    ctx->response_action = action;
+    t->after_error = error;
+    t->after_status = status;
+
+    rc = ngx_http_xborder_file(r, t, outcome);
+
+    if (rc == NGX_AGAIN) {
+        ctx->response_filing = 1;
+        r->connection->buffered |= NGX_HTTP_XBORDER_BUFFERED;
+        return NGX_OK;
     }
 
-    return ngx_http_xborder_answer(r, ctx, "inspection_failed",
-                                   NGX_HTTP_SERVICE_UNAVAILABLE);
+    if (rc != NGX_OK) {
+        ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                      "xborder: transfer %s: its record cannot be built",
+                      t->id);
+    }
+
+    t->filed = 1;
+    t->filed_ok = (rc == NGX_OK);
+
+    return ngx_http_xborder_response_act(r, ctx);
+}
+
+
+static ngx_int_t
+ngx_http_xborder_response_act(ngx_http_request_t *r,
+    ngx_http_xborder_ctx_t *ctx)
+{
+    ngx_http_xborder_transfer_t  *t;
+
+    t = &ctx->response;
+    ctx->response_filing = 0;
+
+    if (!t->filed_ok) {
+        ngx_http_xborder_drop_held(r, ctx);
+
+        if (ctx->response_state == NGX_HTTP_XBORDER_RESP_DONE
+            && ctx->response_action == NGX_HTTP_XBORDER_ACT_ANSWER)
+        {
+            return NGX_OK;
+        }
+
+        if (!ctx->response_last
+            && ctx->response_action == NGX_HTTP_XBORDER_ACT_STREAM)
+        {
+            /* the upstream body goes on: swallow it, answer at its end */
+            ctx->response_state = NGX_HTTP_XBORDER_RESP_DRAIN;
+            ctx->response_error = "filing_unavailable";
+            ctx->response_status = NGX_HTTP_SERVICE_UNAVAILABLE;
+            t->filed_ok = 1;
+            return NGX_OK;
+        }
+
+        return ngx_http_xborder_answer(r, ctx, "filing_unavailable",
+                                       NGX_HTTP_SERVICE_UNAVAILABLE);
+    }
+
+    switch (ctx->response_action) {
+
+    case NGX_HTTP_XBORDER_ACT_RELEASE:
+        return ngx_http_xborder_release(r, ctx, NULL, 1);
+
+    case NGX_HTTP_XBORDER_ACT_STREAM:
+        return ngx_http_xborder_release(r, ctx, NULL, ctx->response_last);
+
+    case NGX_HTTP_XBORDER_ACT_ANSWER:
+        ngx_http_xborder_drop_held(r, ctx);
+        return ngx_http_xborder_answer(r, ctx, t->after_error,
+                                       t->after_status);
+
+    default: /* NGX_HTTP_XBORDER_ACT_SEND */
+        return ngx_http_xborder_send_prepared(r, ctx);
+    }
+}
+
+
+/* the record of the response is durable (or failed): go on */
+void
+ngx_http_xborder_response_filed(ngx_http_request_t *r,
+    ngx_http_xborder_ctx_t *ctx)
+{
+    ngx_int_t  rc;
+
+    rc = ngx_http_xborder_response_act(r, ctx);
+
+    if (rc == NGX_ERROR) {
+        ngx_http_finalize_request(r, NGX_ERROR);
+        return;
+    }
+
+    /* whoever drives the output (upstream or ngx_http_writer) goes on */
+    ngx_post_event(r->connection->write, &ngx_posted_events);
+}
+
+
+/* keep copies of in (consumed) while the record is filed */
+static ngx_int_t
+ngx_http_xborder_hold_copy(ngx_http_request_t *r, ngx_http_xborder_ctx_t *ctx,
+    ngx_chain_t *in)
+{
+    size_t        size;
+    ngx_buf_t    *b, *copy;
+    ngx_chain_t  *cl, *ln;
+
+    for (cl = in; cl; cl = cl->next) {
+        b = cl->buf;
+
+        if (b->last_buf) {
+            ctx->response_last = 1;
+        }
+
+        if (ctx->response_action == NGX_HTTP_XBORDER_ACT_ANSWER
+            || ctx->response_state == NGX_HTTP_XBORDER_RESP_DONE
+            || ctx->response_state == NGX_HTTP_XBORDER_RESP_DRAIN)
+        {
+            /* nothing of it will be sent */
+            if (ngx_buf_in_memory(b)) {
+                b->pos = b->last;
+            }
+
+            if (b->in_file) {
+                b->file_pos = b->file_last;
+            }
+
+            continue;
+        }
+
+        if (b->in_file && !ngx_buf_in_memory(b)) {
+            ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                          "xborder: response buffer in a file");
+            return NGX_ERROR;
+        }
+
+        size = ngx_buf_in_memory(b) ? (size_t) (b->last - b->pos) : 0;
+
+        if (size == 0) {
+            continue;
+        }
+
+        copy = ngx_create_temp_buf(r->pool, size);
+        ln = ngx_alloc_chain_link(r->pool);
+        if (copy == NULL || ln == NULL) {
+            return NGX_ERROR;
+        }
+
+        copy->last = ngx_cpymem(copy->pos, b->pos, size);
+        b->pos = b->last;
+
+        ln->buf = copy;
+        ln->next = NULL;
+        *ctx->held_last = ln;
+        ctx->held_last = &ln->next;
+    }
+
+    r->connection->buffered |= NGX_HTTP_XBORDER_BUFFERED;
+
+    return NGX_OK;
 }
 
 

@@ -558,6 +558,9 @@ ngx_http_xborder_transform_chunks(ngx_http_request_t *r,
         *out = cl;
         *len = b->last - b->pos;
 
+        ngx_http_xborder_hash_chain(t, *out);
+        t->bytes_sent = *len;
+
         return NGX_OK;
     }
 
@@ -589,6 +592,9 @@ ngx_http_xborder_transform_chunks(ngx_http_request_t *r,
 
     *ll = NULL;
     *len = plan->total_len;
+
+    ngx_http_xborder_hash_chain(t, *out);
+    t->bytes_sent = *len;
 
     return NGX_OK;
 }

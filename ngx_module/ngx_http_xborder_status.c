@@ -112,7 +112,7 @@ ngx_http_xborder_status_handler(ngx_http_request_t *r)
 
     sets = ngx_http_xborder_count_sets(xmcf->shm_zone) + 4;
 
-    size = 4096
+    size = 4096 + 2048
            + sets * 2 * 256
            + 2 * 2 * NGX_HTTP_XBORDER_OUT_N * (96 + NGX_ATOMIC_T_LEN)
            + NGX_HTTP_XBORDER_TIME_BUCKETS * (64 + NGX_ATOMIC_T_LEN)
@@ -240,6 +240,45 @@ ngx_http_xborder_status_handler(ngx_http_request_t *r)
         "# TYPE xborder_counter_errors_total counter\n"
         "xborder_counter_errors_total %uA\n",
         mt->subjects_stored, mt->counter_errors);
+
+    p = ngx_sprintf(p,
+        "# HELP xborder_records_filed_total Transfer records made durable, "
+        "by where: acknowledged by Redis, or fsynced to the spool.\n"
+        "# TYPE xborder_records_filed_total counter\n"
+        "xborder_records_filed_total{to=\"redis\"} %uA\n"
+        "xborder_records_filed_total{to=\"spool\"} %uA\n"
+        "# HELP xborder_records_replayed_total Spooled records replayed to "
+        "Redis: new to Redis, or already there (duplicate).\n"
+        "# TYPE xborder_records_replayed_total counter\n"
+        "xborder_records_replayed_total{result=\"new\"} %uA\n"
+        "xborder_records_replayed_total{result=\"duplicate\"} %uA\n"
+        "# HELP xborder_spool_backlog Records in spool files not yet "
+        "replayed to Redis.\n"
+        "# TYPE xborder_spool_backlog gauge\n"
+        "xborder_spool_backlog %A\n"
+        "# HELP xborder_filing_failures_total Records that could be filed "
+        "nowhere (the transfer failed closed, or went on unrecorded under "
+        "xborder_spool_fail open).\n"
+        "# TYPE xborder_filing_failures_total counter\n"
+        "xborder_filing_failures_total %uA\n"
+        "# HELP xborder_redis_errors_total Redis errors, refusals and "
+        "timeouts while filing.\n"
+        "# TYPE xborder_redis_errors_total counter\n"
+        "xborder_redis_errors_total %uA\n"
+        "# HELP xborder_checkpoints_total Signed checkpoints filed.\n"
+        "# TYPE xborder_checkpoints_total counter\n"
+        "xborder_checkpoints_total %uA\n"
+        "# HELP xborder_filing_seconds Time from building a record to its "
+        "being durable.\n"
+        "# TYPE xborder_filing_seconds summary\n"
+        "xborder_filing_seconds_sum %uA.%06uA\n"
+        "xborder_filing_seconds_count %uA\n",
+        mt->filed_redis, mt->filed_spool, mt->replayed, mt->replay_dups,
+        (ngx_atomic_int_t) mt->spool_backlog < 0
+        ? (ngx_atomic_int_t) 0 : (ngx_atomic_int_t) mt->spool_backlog,
+        mt->filing_failed, mt->redis_errors, mt->checkpoints,
+        mt->filing_us_sum / 1000000, mt->filing_us_sum % 1000000,
+        mt->filing_count);
 
     p = ngx_sprintf(p,
         "# HELP xborder_individuals Distinct individuals whose personal "

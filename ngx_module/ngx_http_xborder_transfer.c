@@ -132,6 +132,8 @@ ngx_http_xborder_transfer_free(ngx_http_xborder_transfer_t *t)
         xb_scan_free(t->scan);
         t->scan = NULL;
     }
+
+    ngx_http_xborder_hash_free(t);
 }
 
 
@@ -201,6 +203,8 @@ ngx_http_xborder_transfer_start(ngx_http_request_t *r,
     policy = xlcf->policy->policy;
 
     t->direction = direction;
+    t->start_ms = (int64_t) ngx_time() * 1000
+                  + (int64_t) (ngx_current_msec % 1000);
 
     if (RAND_bytes(rnd, sizeof(rnd)) != 1) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
@@ -271,6 +275,10 @@ ngx_http_xborder_transfer_feed(ngx_http_request_t *r,
 {
     uint64_t                      start;
     ngx_http_xborder_loc_conf_t  *xlcf;
+
+    if (!t->oversize) {
+        ngx_http_xborder_hash_body(t, data, len);
+    }
 
     if (t->oversize || t->finished || t->scan == NULL) {
         t->bytes += len;
