@@ -72,11 +72,11 @@ start_redis() {
     command -v redis-server >/dev/null || die "redis-server is missing (make deps)"
     mkdir -p "$VAR/redis"
     redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$VAR/redis" \
-        --appendonly yes --appendfilename appendonly.aof \
+        --appendonly yes --appendfilename appendonly.aof --appendfsync always \
         --daemonize yes --pidfile "$REDIS_PID" \
         --logfile "$VAR/redis/redis.log" >/dev/null
     wait_port "$REDIS_PORT" 10 || die "redis did not start: see $VAR/redis/redis.log"
-    say "redis      127.0.0.1:$REDIS_PORT (data and AOF in var/redis)"
+    say "redis      127.0.0.1:$REDIS_PORT (AOF, appendfsync always, in var/redis)"
 }
 
 start_receiver() {
@@ -99,14 +99,14 @@ start_nginx() {
         return
     fi
     [ -f "$MODULE" ] || die "$MODULE is missing (make module)"
-    mkdir -p "$VAR/nginx/logs" "$VAR/nginx/tmp" "$VAR/keys"
+    mkdir -p "$VAR/nginx/logs" "$VAR/nginx/tmp" "$VAR/keys" "$VAR/spool"
     if [ ! -f "$VAR/keys/watermark.key" ]; then
         "$ROOT/build/xborder" keygen "$VAR/keys" >/dev/null ||
             die "xborder keygen $VAR/keys failed"
     fi
     user=""
     [ "$(id -u)" = 0 ] && user="user root;"
-    sed -e "s|@MODULE@|$MODULE|g" -e "s|@ROOT@|$ROOT|g" -e "s|@VAR@|$VAR|g" \
+    sed -e "s|@MODULE@|$MODULE|g" -e "s|@ROOT@|$ROOT|g" -e "s|@VAR@|$VAR|g" -e "s|@REDIS_PORT@|$REDIS_PORT|g" \
         -e "s|@USER@|$user|g" "$ROOT/config/nginx.conf.in" >"$VAR/nginx/nginx.conf"
     if ! "$NGINX" -t -q -p "$VAR/nginx" -c "$VAR/nginx/nginx.conf" \
             -e "$VAR/nginx/logs/error.log"; then
@@ -152,6 +152,11 @@ curl -si http://$GATEWAY/pull/customers \\
 # what arrived overseas, and the gateway's metrics
 tail -n 5 $VAR/receiver/received.log
 curl -s http://$GATEWAY/xborder/status
+
+# every transfer above was filed (存证) before it went on: verify the hash
+# chains, heads and signed checkpoints, then report
+$ROOT/build/xborder verify --redis redis://127.0.0.1:$REDIS_PORT --pubkey $VAR/keys/signing.pub
+$ROOT/build/xborder report --redis redis://127.0.0.1:$REDIS_PORT --policy $ROOT/config/policy.xml --format html -o $VAR/report.html
 
 Stop everything with: make stop
 EOF
