@@ -14,6 +14,7 @@
  *   xborder_signing_key file;
  *   xborder_checkpoint_every number;
  *   xborder_checkpoint_interval time;
+ *   xborder_counter_margin number;          counts when Redis is away
  *
  * Everything is checked at configuration time, so that "nginx -t" refuses
  * a spool directory that does not exist, an unreadable signing key or a
@@ -252,6 +253,7 @@ ngx_http_xborder_filing_merge(ngx_conf_t *cf,
     ngx_conf_init_msec_value(fc->timeout, 1000);
     ngx_conf_init_msec_value(fc->checkpoint_interval, 60000);
     ngx_conf_init_uint_value(fc->checkpoint_every, 1000);
+    ngx_conf_init_uint_value(fc->counter_margin, 1000);
     ngx_conf_init_value(fc->spool_fail_open, 0);
 
     fc->replay_interval = 2000;

@@ -277,6 +277,13 @@ static ngx_command_t  ngx_http_xborder_commands[] = {
       offsetof(ngx_http_xborder_main_conf_t, filing.checkpoint_every),
       NULL },
 
+    { ngx_string("xborder_counter_margin"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_xborder_main_conf_t, filing.counter_margin),
+      NULL },
+
     { ngx_string("xborder_checkpoint_interval"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_msec_slot,
@@ -367,6 +374,7 @@ ngx_http_xborder_create_main_conf(ngx_conf_t *cf)
     xmcf->filing.timeout = NGX_CONF_UNSET_MSEC;
     xmcf->filing.checkpoint_interval = NGX_CONF_UNSET_MSEC;
     xmcf->filing.checkpoint_every = NGX_CONF_UNSET_UINT;
+    xmcf->filing.counter_margin = NGX_CONF_UNSET_UINT;
     xmcf->filing.spool_fail_open = NGX_CONF_UNSET;
 
     return xmcf;

@@ -23,6 +23,8 @@
  *   ngx_http_xborder_record.c     the transfer record of a transfer
  *   ngx_http_xborder_spool.c      spool file I/O in the thread pool
  *   ngx_http_xborder_redis.c      non-blocking hiredis on the event loop
+ *   ngx_http_xborder_count.c      year-to-date counts from Redis before a
+ *                                 decision, or a conservative estimate
  */
 
 
@@ -121,6 +123,7 @@ typedef struct {
     char                        key_id[17];
     ngx_uint_t                  checkpoint_every;
     ngx_msec_t                  checkpoint_interval;
+    ngx_uint_t                  counter_margin;
     ngx_msec_t                  replay_interval;
 #if (NGX_THREADS)
     ngx_thread_pool_t          *thread_pool;
@@ -160,6 +163,10 @@ typedef struct {
     ngx_atomic_t                checkpoints;
     ngx_atomic_t                filing_us_sum;  /* build to durable */
     ngx_atomic_t                filing_count;
+
+    /* year-to-date counts before a decision */
+    ngx_atomic_t                counts_redis;   /* answered by Redis */
+    ngx_atomic_t                counts_estimated;   /* Redis unavailable */
 } ngx_http_xborder_metrics_t;
 
 
@@ -249,6 +256,11 @@ typedef struct {
     uint64_t                    inspect_ns;     /* time in the library */
 
     xb_subjects                 subjects;
+    xb_subject_counts           ytd_before;     /* the decision's counts */
+    xb_subject_counts           ytd_local;      /* this node's zone */
+    time_t                      decide_time;
+    int                         decide_year;    /* China time */
+    void                       *count_query;    /* while counting */
     xb_decision                 decision;
     ngx_uint_t                  outcome;        /* NGX_HTTP_XBORDER_OUT_* */
     ngx_str_t                   categories;     /* cached variable value */
@@ -261,6 +273,8 @@ typedef struct {
     unsigned                    unknown_exporter:1;
     unsigned                    counted:1;      /* metrics updated */
     unsigned                    cannot_rewrite:1;
+    unsigned                    counting:1;     /* waiting for Redis */
+    unsigned                    estimated:1;    /* counts not from Redis */
     unsigned                    filing:1;       /* waiting for its record */
     unsigned                    filed:1;        /* record durable */
     unsigned                    filed_ok:1;
@@ -300,6 +314,7 @@ typedef struct {
     unsigned                      rewriting:1;
     unsigned                      read_done:1;
     unsigned                      response_filing:1;
+    unsigned                      response_counting:1;
     unsigned                      response_last:1;  /* last_buf seen */
 
     /* response filed: what is sent once the record is durable */
@@ -346,6 +361,8 @@ ngx_int_t ngx_http_xborder_transfer_feed(ngx_http_request_t *r,
     ngx_http_xborder_transfer_t *t, u_char *data, size_t len);
 ngx_int_t ngx_http_xborder_transfer_decide(ngx_http_request_t *r,
     ngx_http_xborder_transfer_t *t);
+ngx_int_t ngx_http_xborder_transfer_decide_counted(ngx_http_request_t *r,
+    ngx_http_xborder_transfer_t *t);
 ngx_int_t ngx_http_xborder_transfer_commit(ngx_http_request_t *r,
     ngx_http_xborder_transfer_t *t);
 void ngx_http_xborder_transfer_account(ngx_http_request_t *r,
@@ -373,6 +390,8 @@ ngx_int_t ngx_http_xborder_body_filter(ngx_http_request_t *r,
 
 void ngx_http_xborder_response_filed(ngx_http_request_t *r,
     ngx_http_xborder_ctx_t *ctx);
+void ngx_http_xborder_response_counted(ngx_http_request_t *r,
+    ngx_http_xborder_ctx_t *ctx);
 
 /* ngx_http_xborder_reply.c */
 ngx_int_t ngx_http_xborder_block_body(ngx_http_request_t *r,
@@ -393,6 +412,16 @@ void ngx_http_xborder_count_entry(ngx_shm_zone_t *shm_zone,
 u_char *ngx_http_xborder_print_sets(ngx_shm_zone_t *shm_zone, u_char *p,
     u_char *end);
 ngx_uint_t ngx_http_xborder_count_sets(ngx_shm_zone_t *shm_zone);
+void ngx_http_xborder_zone_remember(ngx_shm_zone_t *shm_zone,
+    const char *uscc, int year, const xb_subject_counts *redis,
+    const xb_subject_counts *local);
+ngx_int_t ngx_http_xborder_zone_estimate(ngx_shm_zone_t *shm_zone,
+    const char *uscc, int year, const xb_subject_counts *local,
+    xb_subject_counts *estimate);
+
+/* ngx_http_xborder_count.c */
+ngx_int_t ngx_http_xborder_count(ngx_http_request_t *r,
+    ngx_http_xborder_transfer_t *t);
 
 /* ngx_http_xborder_status.c */
 char *ngx_http_xborder_status(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);

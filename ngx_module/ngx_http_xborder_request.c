@@ -23,6 +23,9 @@
 
 
 static void ngx_http_xborder_body_handler(ngx_http_request_t *r);
+static void ngx_http_xborder_request_counted(ngx_http_request_t *r);
+static void ngx_http_xborder_request_inspected(ngx_http_request_t *r,
+    ngx_http_xborder_ctx_t *ctx, ngx_int_t rc);
 static void ngx_http_xborder_request_decided(ngx_http_request_t *r,
     ngx_http_xborder_ctx_t *ctx);
 static void ngx_http_xborder_finish(ngx_http_request_t *r,
@@ -220,6 +223,7 @@ ngx_http_xborder_request_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
 static void
 ngx_http_xborder_body_handler(ngx_http_request_t *r)
 {
+    ngx_int_t                     rc;
     ngx_buf_t                    *b;
     ngx_chain_t                  *cl;
     ngx_http_xborder_ctx_t       *ctx;
@@ -282,7 +286,50 @@ ngx_http_xborder_body_handler(ngx_http_request_t *r)
         return;
     }
 
-    if (ngx_http_xborder_transfer_decide(r, t) != NGX_OK) {
+    rc = ngx_http_xborder_transfer_decide(r, t);
+
+    if (rc == NGX_AGAIN) {
+        /* ngx_http_xborder_count.c calls the write handler */
+        r->write_event_handler = ngx_http_xborder_request_counted;
+        return;
+    }
+
+    ngx_http_xborder_request_inspected(r, ctx, rc);
+}
+
+
+static void
+ngx_http_xborder_request_counted(ngx_http_request_t *r)
+{
+    ngx_int_t                rc;
+    ngx_http_xborder_ctx_t  *ctx;
+
+    r->write_event_handler = ngx_http_request_empty_handler;
+
+    ctx = ngx_http_xborder_get_ctx(r);
+
+    if (ctx == NULL) {
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    rc = ngx_http_xborder_transfer_decide_counted(r, &ctx->request);
+
+    ngx_http_xborder_request_inspected(r, ctx, rc);
+}
+
+
+static void
+ngx_http_xborder_request_inspected(ngx_http_request_t *r,
+    ngx_http_xborder_ctx_t *ctx, ngx_int_t rc)
+{
+    ngx_http_xborder_transfer_t  *t;
+    ngx_http_xborder_loc_conf_t  *xlcf;
+
+    t = &ctx->request;
+    xlcf = ngx_http_get_module_loc_conf(r, ngx_http_xborder_module);
+
+    if (rc != NGX_OK) {
 
         if (ngx_http_xborder_monitor(xlcf)) {
             (void) ngx_http_xborder_conclude(r, t,

@@ -32,6 +32,8 @@ static ngx_int_t ngx_http_xborder_drain(ngx_http_request_t *r,
     ngx_http_xborder_ctx_t *ctx, ngx_chain_t *in);
 static ngx_int_t ngx_http_xborder_decide_response(ngx_http_request_t *r,
     ngx_http_xborder_ctx_t *ctx);
+static ngx_int_t ngx_http_xborder_response_inspected(ngx_http_request_t *r,
+    ngx_http_xborder_ctx_t *ctx, ngx_int_t rc);
 static ngx_int_t ngx_http_xborder_release(ngx_http_request_t *r,
     ngx_http_xborder_ctx_t *ctx, ngx_chain_t *rest, ngx_uint_t complete);
 static ngx_int_t ngx_http_xborder_send_rewritten(ngx_http_request_t *r,
@@ -210,6 +212,11 @@ ngx_http_xborder_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
         return ngx_http_xborder_next_body_filter(r, in);
     }
 
+    if (ctx->response_counting) {
+        /* the whole body is held (last_buf seen): nothing more comes */
+        return NGX_OK;
+    }
+
     if (ctx->response_filing) {
         /* the record is being filed: keep what comes meanwhile */
         return ngx_http_xborder_hold_copy(r, ctx, in);
@@ -374,6 +381,56 @@ static ngx_int_t
 ngx_http_xborder_decide_response(ngx_http_request_t *r,
     ngx_http_xborder_ctx_t *ctx)
 {
+    ngx_int_t                     rc;
+    ngx_http_xborder_transfer_t  *t;
+
+    t = &ctx->response;
+
+    if (t->bytes == 0) {
+        /* an empty body carries nothing out */
+        return ngx_http_xborder_release(r, ctx, NULL, 1);
+    }
+
+    rc = ngx_http_xborder_transfer_decide(r, t);
+
+    if (rc == NGX_AGAIN) {
+        /* ngx_http_xborder_response_counted() goes on */
+        ctx->response_counting = 1;
+        r->connection->buffered |= NGX_HTTP_XBORDER_BUFFERED;
+        return NGX_OK;
+    }
+
+    return ngx_http_xborder_response_inspected(r, ctx, rc);
+}
+
+
+/* Redis answered the count query, or the transfer gave up waiting */
+void
+ngx_http_xborder_response_counted(ngx_http_request_t *r,
+    ngx_http_xborder_ctx_t *ctx)
+{
+    ngx_int_t  rc;
+
+    ctx->response_counting = 0;
+
+    rc = ngx_http_xborder_transfer_decide_counted(r, &ctx->response);
+
+    rc = ngx_http_xborder_response_inspected(r, ctx, rc);
+
+    if (rc == NGX_ERROR) {
+        ngx_http_finalize_request(r, NGX_ERROR);
+        return;
+    }
+
+    /* whoever drives the output (upstream or ngx_http_writer) goes on */
+    ngx_post_event(r->connection->write, &ngx_posted_events);
+}
+
+
+static ngx_int_t
+ngx_http_xborder_response_inspected(ngx_http_request_t *r,
+    ngx_http_xborder_ctx_t *ctx, ngx_int_t rc)
+{
     xb_decision                  *d;
     ngx_http_xborder_transfer_t  *t;
     ngx_http_xborder_loc_conf_t  *xlcf;
@@ -381,12 +438,7 @@ ngx_http_xborder_decide_response(ngx_http_request_t *r,
     t = &ctx->response;
     xlcf = ngx_http_get_module_loc_conf(r, ngx_http_xborder_module);
 
-    if (t->bytes == 0) {
-        /* an empty body carries nothing out */
-        return ngx_http_xborder_release(r, ctx, NULL, 1);
-    }
-
-    if (ngx_http_xborder_transfer_decide(r, t) != NGX_OK) {
+    if (rc != NGX_OK) {
 
         if (ngx_http_xborder_monitor(xlcf)) {
             return ngx_http_xborder_response_conclude(r, ctx,

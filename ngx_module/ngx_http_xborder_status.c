@@ -112,7 +112,7 @@ ngx_http_xborder_status_handler(ngx_http_request_t *r)
 
     sets = ngx_http_xborder_count_sets(xmcf->shm_zone) + 4;
 
-    size = 4096 + 2048
+    size = 4096 + 4096
            + sets * 2 * 256
            + 2 * 2 * NGX_HTTP_XBORDER_OUT_N * (96 + NGX_ATOMIC_T_LEN)
            + NGX_HTTP_XBORDER_TIME_BUCKETS * (64 + NGX_ATOMIC_T_LEN)
@@ -272,13 +272,19 @@ ngx_http_xborder_status_handler(ngx_http_request_t *r)
         "being durable.\n"
         "# TYPE xborder_filing_seconds summary\n"
         "xborder_filing_seconds_sum %uA.%06uA\n"
-        "xborder_filing_seconds_count %uA\n",
+        "xborder_filing_seconds_count %uA\n"
+        "# HELP xborder_counts_total Year-to-date counts a decision started "
+        "from: answered by Redis, or estimated (Redis unavailable: last "
+        "known counts plus xborder_counter_margin).\n"
+        "# TYPE xborder_counts_total counter\n"
+        "xborder_counts_total{source=\"redis\"} %uA\n"
+        "xborder_counts_total{source=\"estimate\"} %uA\n",
         mt->filed_redis, mt->filed_spool, mt->replayed, mt->replay_dups,
         (ngx_atomic_int_t) mt->spool_backlog < 0
         ? (ngx_atomic_int_t) 0 : (ngx_atomic_int_t) mt->spool_backlog,
         mt->filing_failed, mt->redis_errors, mt->checkpoints,
         mt->filing_us_sum / 1000000, mt->filing_us_sum % 1000000,
-        mt->filing_count);
+        mt->filing_count, mt->counts_redis, mt->counts_estimated);
 
     p = ngx_sprintf(p,
         "# HELP xborder_individuals Distinct individuals whose personal "

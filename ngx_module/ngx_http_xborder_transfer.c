@@ -7,7 +7,8 @@
  *           configured complex values, a streaming scan of the library
  *   feed    every chunk as it arrives (bounded by xborder_max_inspect_size)
  *   decide  finish the scan, candidate subjects, counter query on the
- *           shared zone, the policy decision
+ *           shared zone and, when filing to Redis, on Redis
+ *           (ngx_http_xborder_count.c, may wait), the policy decision
  *   commit  add the individuals actually sent to the year-to-date counts
  *   account metrics for xborder_status, one log line
  *
@@ -314,12 +315,10 @@ ngx_int_t
 ngx_http_xborder_transfer_decide(ngx_http_request_t *r,
     ngx_http_xborder_transfer_t *t)
 {
-    time_t                         now;
     uint64_t                       start;
     xb_status                      st;
+    ngx_int_t                      rc;
     xb_policy                     *policy;
-    xb_decide_input                in;
-    xb_subject_counts              before;
     const xb_scan_result          *res;
     ngx_http_xborder_loc_conf_t   *xlcf;
     ngx_http_xborder_main_conf_t  *xmcf;
@@ -353,17 +352,61 @@ ngx_http_xborder_transfer_decide(ngx_http_request_t *r,
 
     t->subjects_built = 1;
 
-    now = ngx_time();
+    t->decide_time = ngx_time();
+    t->decide_year = xb_china_year(t->decide_time);
+
+    /* this node's counts first; Redis, when filing there, may refine them */
 
     st = xb_counter_query_sync(&xmcf->counter.base, t->exporter->uscc,
-                               xb_china_year(now), t->subjects.items,
-                               t->subjects.n, &before);
+                               t->decide_year, t->subjects.items,
+                               t->subjects.n, &t->ytd_local);
     if (st != XB_OK) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "xborder: transfer %s: counter query failed: %s",
                       t->id, xb_status_name(st));
         goto failed;
     }
+
+    rc = ngx_http_xborder_count(r, t);
+
+    t->inspect_ns += ngx_http_xborder_now_ns() - start;
+
+    if (rc == NGX_AGAIN) {
+        return NGX_AGAIN;
+    }
+
+    if (rc != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    return ngx_http_xborder_transfer_decide_counted(r, t);
+
+failed:
+
+    t->inspect_ns += ngx_http_xborder_now_ns() - start;
+
+    return NGX_ERROR;
+}
+
+
+/* the decision, once t->ytd_before is known */
+ngx_int_t
+ngx_http_xborder_transfer_decide_counted(ngx_http_request_t *r,
+    ngx_http_xborder_transfer_t *t)
+{
+    uint64_t                       start;
+    xb_status                      st;
+    xb_policy                     *policy;
+    xb_decide_input                in;
+    const xb_scan_result          *res;
+    ngx_http_xborder_loc_conf_t   *xlcf;
+
+    xlcf = ngx_http_get_module_loc_conf(r, ngx_http_xborder_module);
+    policy = xlcf->policy->policy;
+
+    start = ngx_http_xborder_now_ns();
+
+    res = xb_scan_get_result(t->scan);
 
     ngx_memzero(&in, sizeof(xb_decide_input));
 
@@ -381,21 +424,23 @@ ngx_http_xborder_transfer_decide(ngx_http_request_t *r,
     in.uninspectable = res->uninspectable;
     in.n_uninspectable = res->n_uninspectable;
     in.subjects = &t->subjects;
-    in.ytd_before = before;
-    in.now = now;
+    in.ytd_before = t->ytd_before;
+    in.now = t->decide_time;
     in.mode = xlcf->mode;
     in.uninspectable_mode = xlcf->uninspectable;
 
     st = xb_decide(&in, &t->decision);
+
+    t->inspect_ns += ngx_http_xborder_now_ns() - start;
+
     if (st != XB_OK) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "xborder: transfer %s: decision failed: %s",
                       t->id, xb_status_name(st));
-        goto failed;
+        return NGX_ERROR;
     }
 
     t->decided = 1;
-    t->inspect_ns += ngx_http_xborder_now_ns() - start;
 
     ngx_log_debug5(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "xborder: transfer %s: %s, route %s, %s, enforced %s",
@@ -405,12 +450,6 @@ ngx_http_xborder_transfer_decide(ngx_http_request_t *r,
                    xb_outcome_name(t->decision.enforced));
 
     return NGX_OK;
-
-failed:
-
-    t->inspect_ns += ngx_http_xborder_now_ns() - start;
-
-    return NGX_ERROR;
 }
 
 

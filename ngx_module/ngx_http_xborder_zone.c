@@ -13,6 +13,12 @@
  * technique), so counts survive reloads; they do not survive a restart - a
  * later issue makes Redis authoritative and keeps this zone as fallback.
  *
+ * With filing to Redis, Redis holds the counts of every node; this zone
+ * then also remembers, per set, the last totals Redis answered and its own
+ * totals at that moment, so that while Redis is unreachable a decision can
+ * start from "last known + what this node counted since" (plus the margin
+ * of ngx_http_xborder_count.c).
+ *
  * When the zone is full, sets of past years are dropped first; if that does
  * not help, commit fails and the caller fails closed (see
  * ngx_http_xborder_transfer.c): a transfer is never forwarded uncounted.
@@ -24,7 +30,7 @@
 #include "classifier/policy/xb_china_time.h"
 
 
-#define NGX_HTTP_XBORDER_ZONE_MAGIC  0x78626f7264657202ULL  /* "xborder" v2 */
+#define NGX_HTTP_XBORDER_ZONE_MAGIC  0x78626f7264657203ULL  /* "xborder" v3 */
 #define NGX_HTTP_XBORDER_USCC_MAX    32
 
 
@@ -42,6 +48,11 @@ typedef struct {
     int                         year;
     uint64_t                    count[2];       /* by xb_subject_class */
     uint64_t                    baseline[2];
+
+    /* the last totals Redis gave, and this zone's totals at that time */
+    ngx_uint_t                  known;
+    uint64_t                    redis_known[2];
+    uint64_t                    local_at_known[2];
     size_t                      uscc_len;
     u_char                      uscc[NGX_HTTP_XBORDER_USCC_MAX];
 } ngx_http_xborder_set_t;
@@ -793,4 +804,100 @@ ngx_http_xborder_count_entry(ngx_shm_zone_t *shm_zone, const xb_entry *entry,
     }
 
     (void) ngx_atomic_fetch_add(&sh->metrics.entries_dropped, n);
+}
+
+
+/* remember what Redis answered for (uscc, year), and our totals then */
+void
+ngx_http_xborder_zone_remember(ngx_shm_zone_t *shm_zone, const char *uscc,
+    int year, const xb_subject_counts *redis, const xb_subject_counts *local)
+{
+    size_t                        len;
+    ngx_http_xborder_set_t       *set;
+    ngx_http_xborder_zone_ctx_t  *ctx;
+
+    if (shm_zone == NULL || uscc == NULL) {
+        return;
+    }
+
+    ctx = shm_zone->data;
+    len = ngx_strlen(uscc);
+
+    if (ctx == NULL || ctx->sh == NULL || len == 0
+        || len > NGX_HTTP_XBORDER_USCC_MAX)
+    {
+        return;
+    }
+
+    ngx_shmtx_lock(&ctx->shpool->mutex);
+
+    set = ngx_http_xborder_set_get(ctx, uscc, len, year);
+
+    if (set) {
+        set->known = 1;
+        set->redis_known[XB_SUBJECT_GENERAL] = redis->general;
+        set->redis_known[XB_SUBJECT_SENSITIVE] = redis->sensitive;
+        set->local_at_known[XB_SUBJECT_GENERAL] = local->general;
+        set->local_at_known[XB_SUBJECT_SENSITIVE] = local->sensitive;
+    }
+
+    ngx_shmtx_unlock(&ctx->shpool->mutex);
+}
+
+
+/*
+ * the best known totals of (uscc, year) without Redis: the larger of this
+ * zone's totals and the last Redis totals plus what this zone counted
+ * since; NGX_DECLINED when Redis never answered for it (then the estimate
+ * is this zone's totals)
+ */
+ngx_int_t
+ngx_http_xborder_zone_estimate(ngx_shm_zone_t *shm_zone, const char *uscc,
+    int year, const xb_subject_counts *local, xb_subject_counts *estimate)
+{
+    size_t                        len;
+    uint64_t                      since, v;
+    ngx_int_t                     rc;
+    ngx_uint_t                    cls;
+    ngx_http_xborder_set_t       *set;
+    ngx_http_xborder_zone_ctx_t  *ctx;
+    uint64_t                      now[2], out[2];
+
+    now[XB_SUBJECT_GENERAL] = local->general;
+    now[XB_SUBJECT_SENSITIVE] = local->sensitive;
+    out[XB_SUBJECT_GENERAL] = local->general;
+    out[XB_SUBJECT_SENSITIVE] = local->sensitive;
+
+    rc = NGX_DECLINED;
+
+    ctx = shm_zone ? shm_zone->data : NULL;
+    len = uscc ? ngx_strlen(uscc) : 0;
+
+    if (ctx && ctx->sh && len && len <= NGX_HTTP_XBORDER_USCC_MAX) {
+
+        ngx_shmtx_lock(&ctx->shpool->mutex);
+
+        set = ngx_http_xborder_set_find(ctx->sh, uscc, len, year);
+
+        if (set && set->known) {
+            rc = NGX_OK;
+
+            for (cls = 0; cls < 2; cls++) {
+                since = now[cls] > set->local_at_known[cls]
+                        ? now[cls] - set->local_at_known[cls] : 0;
+                v = set->redis_known[cls] + since;
+
+                if (v > out[cls]) {
+                    out[cls] = v;
+                }
+            }
+        }
+
+        ngx_shmtx_unlock(&ctx->shpool->mutex);
+    }
+
+    estimate->general = out[XB_SUBJECT_GENERAL];
+    estimate->sensitive = out[XB_SUBJECT_SENSITIVE];
+
+    return rc;
 }
