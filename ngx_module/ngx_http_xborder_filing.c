@@ -110,6 +110,7 @@ static void ngx_http_xborder_filing_to_spool(ngx_http_xborder_item_t *item);
 static void ngx_http_xborder_filing_flush(void);
 static void ngx_http_xborder_filing_written(ngx_event_t *ev);
 static void ngx_http_xborder_filing_fail_queue(ngx_queue_t *q);
+static void ngx_http_xborder_filing_take(ngx_queue_t *from, ngx_queue_t *to);
 static void ngx_http_xborder_filing_rotate(void);
 static void ngx_http_xborder_filing_complete(ngx_http_xborder_item_t *item,
     ngx_uint_t ok);
@@ -484,13 +485,15 @@ static void
 ngx_http_xborder_filing_flush(void)
 {
 #if (NGX_THREADS)
-    ngx_queue_t               *q;
+    ngx_queue_t               *q, failed;
     ngx_http_xborder_item_t   *item;
     ngx_http_xborder_filer_t  *f = ngx_http_xborder_filer;
 
     if (f->wio.busy || ngx_queue_empty(&f->waiting)) {
         return;
     }
+
+    ngx_queue_init(&failed);
 
     xb_buf_reset(&f->frames);
 
@@ -503,8 +506,9 @@ ngx_http_xborder_filing_flush(void)
         if (xb_spool_frame_encode(&item->cmd, &f->frames) != XB_OK) {
             ngx_log_error(NGX_LOG_ALERT, f->log, 0,
                           "xborder: cannot encode a spool frame");
-            ngx_http_xborder_filing_fail_queue(&f->waiting);
+            ngx_http_xborder_filing_take(&f->waiting, &failed);
             ngx_http_xborder_filing_rotate();
+            ngx_http_xborder_filing_fail_queue(&failed);
             return;
         }
     }
@@ -526,8 +530,9 @@ ngx_http_xborder_filing_flush(void)
     {
         ngx_log_error(NGX_LOG_ALERT, f->log, 0,
                       "xborder: cannot start a spool write");
-        ngx_http_xborder_filing_fail_queue(&f->writing);
+        ngx_http_xborder_filing_take(&f->writing, &failed);
         ngx_http_xborder_filing_rotate();
+        ngx_http_xborder_filing_fail_queue(&failed);
     }
 #endif
 }
@@ -537,7 +542,7 @@ static void
 ngx_http_xborder_filing_written(ngx_event_t *ev)
 {
     ngx_uint_t                   n;
-    ngx_queue_t                 *q;
+    ngx_queue_t                 *q, done;
     ngx_http_xborder_item_t     *item;
     ngx_http_xborder_metrics_t  *m;
     ngx_http_xborder_filer_t    *f = ngx_http_xborder_filer;
@@ -547,6 +552,8 @@ ngx_http_xborder_filing_written(ngx_event_t *ev)
     }
 
     f->wio.busy = 0;
+
+    ngx_queue_init(&done);
 
     if (f->wio.err) {
         ngx_log_error(NGX_LOG_ALERT, f->log, f->wio.err,
@@ -564,16 +571,29 @@ ngx_http_xborder_filing_written(ngx_event_t *ev)
             f->wio.truncate_err = 0;
         }
 
-        ngx_http_xborder_filing_fail_queue(&f->writing);
-        ngx_http_xborder_filing_fail_queue(&f->waiting);
+        /*
+         * the chain ends here: the next records start a new one, also
+         * those that the transfers failed below file on their way out
+         */
+        ngx_http_xborder_filing_take(&f->writing, &done);
+        ngx_http_xborder_filing_take(&f->waiting, &done);
         ngx_http_xborder_filing_rotate();
+        ngx_http_xborder_filing_fail_queue(&done);
+        ngx_http_xborder_filing_flush();
         return;
     }
 
+    /*
+     * completing a transfer may file another one at once (a response that
+     * is already there, a posted request): that one must find the writing
+     * queue empty, so the written items are taken off it first
+     */
+    ngx_http_xborder_filing_take(&f->writing, &done);
+
     n = 0;
 
-    while (!ngx_queue_empty(&f->writing)) {
-        q = ngx_queue_head(&f->writing);
+    while (!ngx_queue_empty(&done)) {
+        q = ngx_queue_head(&done);
         ngx_queue_remove(q);
         item = ngx_queue_data(q, ngx_http_xborder_item_t, queue);
         n++;
@@ -589,6 +609,20 @@ ngx_http_xborder_filing_written(ngx_event_t *ev)
 
     ngx_http_xborder_filing_flush();
     ngx_http_xborder_filing_replay();
+}
+
+
+/* append all items of "from" to "to", leaving "from" empty */
+static void
+ngx_http_xborder_filing_take(ngx_queue_t *from, ngx_queue_t *to)
+{
+    ngx_queue_t  *q;
+
+    while (!ngx_queue_empty(from)) {
+        q = ngx_queue_head(from);
+        ngx_queue_remove(q);
+        ngx_queue_insert_tail(to, q);
+    }
 }
 
 

@@ -304,14 +304,19 @@ ngx_http_xborder_request_counted(ngx_http_request_t *r)
     ngx_int_t                rc;
     ngx_http_xborder_ctx_t  *ctx;
 
-    r->write_event_handler = ngx_http_request_empty_handler;
-
     ctx = ngx_http_xborder_get_ctx(r);
 
     if (ctx == NULL) {
         ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
         return;
     }
+
+    if (ctx->request.counting) {
+        /* the client connection became writable; Redis has not answered */
+        return;
+    }
+
+    r->write_event_handler = ngx_http_request_empty_handler;
 
     rc = ngx_http_xborder_transfer_decide_counted(r, &ctx->request);
 
@@ -506,14 +511,22 @@ ngx_http_xborder_request_filed(ngx_http_request_t *r)
 {
     ngx_http_xborder_ctx_t  *ctx;
 
-    r->write_event_handler = ngx_http_request_empty_handler;
-
     ctx = ngx_http_xborder_get_ctx(r);
 
     if (ctx == NULL) {
         ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
         return;
     }
+
+    if (ctx->request.filing) {
+        /*
+         * a write event of the client connection (a keepalive connection
+         * is often writable at once); the record is not durable yet
+         */
+        return;
+    }
+
+    r->write_event_handler = ngx_http_request_empty_handler;
 
     (void) ngx_http_xborder_after_filing(r, &ctx->request, 0);
 }

@@ -17,4 +17,7 @@ $PIN build/bench/bench_classify --seconds "${XB_BENCH_SECONDS:-1}" \
 if [ -x scripts/bench-gateway.sh ] && [ -f build/ngx_http_xborder_module.so ]; then
     echo "== gateway =="
     scripts/bench-gateway.sh
+    echo "== filing =="
+    scripts/bench-filing.sh
+    XB_BENCH_FSYNC=everysec scripts/bench-filing.sh | sed 's/^bench filing_/bench filing_everysec_/'
 fi

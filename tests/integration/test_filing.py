@@ -426,3 +426,37 @@ def test_filing_directives_are_checked_by_nginx_t(tmp_path):
             assert "nginx.conf:" in err
     finally:
         up.stop()
+
+
+def test_keepalive_connections_wait_for_their_records(tmp_path, keys):
+    """Many transfers over one keep-alive connection, Redis up then down: a
+    write event of the (already writable) client connection must not let a
+    transfer go on before its record is durable."""
+    import http.client
+    redis = Redis(tmp_path)
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    ng, up, port = start(tmp_path, filing_extra(spool, redis, keys), workers=1)
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        statuses = []
+        for i in range(40):
+            if i == 20:
+                redis.kill9()
+            body = json.dumps({"customers": [{"idNo": ric(i), "note": NOTE}]}).encode()
+            conn.request("POST", "/export/x", body,
+                         {"Content-Type": "application/json", "X-Api-Key": "key-acme",
+                          "X-Recipient": "eu-parent"})
+            resp = conn.getresponse()
+            resp.read()
+            statuses.append(resp.status)
+        conn.close()
+        assert statuses == [200] * 40, statuses
+        assert "exited on signal" not in ng.error_log
+        redis.start()
+        wait_backlog_zero(port)
+        assert_complete(redis, keys, up, 40)
+    finally:
+        ng.stop()
+        up.stop()
+        redis.stop()
