@@ -317,8 +317,8 @@ ngx_http_xborder_count_estimate(ngx_http_request_t *r,
                                            t->decide_year, &t->ytd_local,
                                            &best);
 
-    t->ytd_before.general = best.general + xmcf->filing.counter_margin;
-    t->ytd_before.sensitive = best.sensitive + xmcf->filing.counter_margin;
+    t->ytd_before.general = best.general + xmcf->filing.margin_general;
+    t->ytd_before.sensitive = best.sensitive + xmcf->filing.margin_sensitive;
     t->estimated = 1;
 
     m = ngx_http_xborder_count_metrics(r);
@@ -328,11 +328,12 @@ ngx_http_xborder_count_estimate(ngx_http_request_t *r,
 
     ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                   "xborder: transfer %s: %s; deciding on estimated counts "
-                  "(%s + margin %ui): %uL general, %uL sensitive", t->id,
-                  why, known == NGX_OK ? "last known Redis counts"
-                                       : "this node's counts",
-                  xmcf->filing.counter_margin, t->ytd_before.general,
-                  t->ytd_before.sensitive);
+                  "(%s + margin %ui/%ui): %uL general, %uL sensitive",
+                  t->id, why,
+                  known == NGX_OK ? "last known Redis counts"
+                                  : "this node's counts",
+                  xmcf->filing.margin_general, xmcf->filing.margin_sensitive,
+                  t->ytd_before.general, t->ytd_before.sensitive);
 }
 
 

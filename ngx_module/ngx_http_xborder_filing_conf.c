@@ -14,7 +14,7 @@
  *   xborder_signing_key file;
  *   xborder_checkpoint_every number;
  *   xborder_checkpoint_interval time;
- *   xborder_counter_margin number;          counts when Redis is away
+ *   xborder_counter_margin general [sensitive];  counts when Redis is away
  *
  * Everything is checked at configuration time, so that "nginx -t" refuses
  * a spool directory that does not exist, an unreadable signing key or a
@@ -41,6 +41,32 @@ ngx_http_xborder_filing_directive(ngx_conf_t *cf, ngx_command_t *cmd,
 
     fc = &xmcf->filing;
     value = cf->args->elts;
+
+    if (ngx_strcmp(cmd->name.data, "xborder_counter_margin") == 0) {
+
+        if (fc->margin_general != NGX_CONF_UNSET_UINT) {
+            return "is duplicate";
+        }
+
+        port = ngx_atoi(value[1].data, value[1].len);
+        if (port == NGX_ERROR) {
+            return "takes a number of individuals";
+        }
+
+        fc->margin_general = port;
+        fc->margin_sensitive = port;
+
+        if (cf->args->nelts == 3) {
+            port = ngx_atoi(value[2].data, value[2].len);
+            if (port == NGX_ERROR) {
+                return "takes a number of individuals";
+            }
+
+            fc->margin_sensitive = port;
+        }
+
+        return NGX_CONF_OK;
+    }
 
     if (ngx_strcmp(cmd->name.data, "xborder_spool") == 0) {
 
@@ -253,7 +279,8 @@ ngx_http_xborder_filing_merge(ngx_conf_t *cf,
     ngx_conf_init_msec_value(fc->timeout, 1000);
     ngx_conf_init_msec_value(fc->checkpoint_interval, 60000);
     ngx_conf_init_uint_value(fc->checkpoint_every, 1000);
-    ngx_conf_init_uint_value(fc->counter_margin, 1000);
+    ngx_conf_init_uint_value(fc->margin_general, 1000);
+    ngx_conf_init_uint_value(fc->margin_sensitive, fc->margin_general);
     ngx_conf_init_value(fc->spool_fail_open, 0);
 
     fc->replay_interval = 2000;

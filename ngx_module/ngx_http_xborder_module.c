@@ -278,10 +278,10 @@ static ngx_command_t  ngx_http_xborder_commands[] = {
       NULL },
 
     { ngx_string("xborder_counter_margin"),
-      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_num_slot,
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE12,
+      ngx_http_xborder_filing_directive,
       NGX_HTTP_MAIN_CONF_OFFSET,
-      offsetof(ngx_http_xborder_main_conf_t, filing.counter_margin),
+      0,
       NULL },
 
     { ngx_string("xborder_checkpoint_interval"),
@@ -374,7 +374,8 @@ ngx_http_xborder_create_main_conf(ngx_conf_t *cf)
     xmcf->filing.timeout = NGX_CONF_UNSET_MSEC;
     xmcf->filing.checkpoint_interval = NGX_CONF_UNSET_MSEC;
     xmcf->filing.checkpoint_every = NGX_CONF_UNSET_UINT;
-    xmcf->filing.counter_margin = NGX_CONF_UNSET_UINT;
+    xmcf->filing.margin_general = NGX_CONF_UNSET_UINT;
+    xmcf->filing.margin_sensitive = NGX_CONF_UNSET_UINT;
     xmcf->filing.spool_fail_open = NGX_CONF_UNSET;
 
     return xmcf;

@@ -123,7 +123,8 @@ typedef struct {
     char                        key_id[17];
     ngx_uint_t                  checkpoint_every;
     ngx_msec_t                  checkpoint_interval;
-    ngx_uint_t                  counter_margin;
+    ngx_uint_t                  margin_general;     /* individuals */
+    ngx_uint_t                  margin_sensitive;
     ngx_msec_t                  replay_interval;
 #if (NGX_THREADS)
     ngx_thread_pool_t          *thread_pool;

@@ -158,7 +158,7 @@ def test_without_redis_decisions_use_last_known_counts_plus_margin(tmp_path, key
         assert r.status == 451, r.body
         m = metrics(port)
         assert m['xborder_counts_total{source="estimate"}'] == 2, m
-        assert "deciding on estimated counts (last known Redis counts + margin 10)" \
+        assert "deciding on estimated counts (last known Redis counts + margin 10/10)" \
             in ng.error_log
 
         redis.start()
@@ -182,3 +182,33 @@ def test_without_redis_decisions_use_last_known_counts_plus_margin(tmp_path, key
         ng.stop()
         up.stop()
         redis.stop()
+
+
+def test_margins_per_class_when_redis_was_never_reached(tmp_path, keys):  # noqa: F811
+    """No Redis since start: this node's counts plus the margins. Any
+    sensitive margin puts a general-PI transfer into R9 (>= 1 sensitive
+    individual this year), which acme has no contract for towards
+    us-partner: blocked. A sensitive margin of 0 leaves it exempt (R10)."""
+    (tmp_path / "r").mkdir()
+    dead = Redis(tmp_path / "r")
+    dead.stop()                       # a port where nothing answers
+    body = json.dumps({"customers": [{"mobile": "1380013800%d" % i} for i in range(3)]})
+    headers = {"Content-Type": "application/json", "X-Api-Key": "key-acme",
+               "X-Recipient": "us-partner"}
+    for margins, status in (("1000 0", 200), ("1000 1", 451)):
+        tmp = tmp_path / margins.replace(" ", "-")
+        spool = tmp / "spool"
+        spool.mkdir(parents=True)
+        ng, up, port = start(tmp, filing_extra(spool, dead, keys,
+                                               "    xborder_counter_margin %s;\n" % margins),
+                             workers=1)
+        try:
+            r = request(port, "POST", "/export/x", body.encode(), headers)
+            assert r.status == status, (margins, r.body)
+            if status == 451:
+                assert r.json()["rule"] == "R9", r.body
+            assert "deciding on estimated counts (this node's counts + margin %s)" \
+                % margins.replace(" ", "/") in ng.error_log
+        finally:
+            ng.stop()
+            up.stop()

@@ -416,6 +416,8 @@ def test_filing_directives_are_checked_by_nginx_t(tmp_path):
             ("    xborder_redis 127.0.0.1:6379;\n", "\"xborder_spool\" is not"),
             ("    xborder_spool %s;\n    xborder_signing_key %s/missing.key;\n"
              % (tmp_path, tmp_path), "xborder_signing_key"),
+            ("    xborder_spool %s;\n    xborder_counter_margin lots;\n" % tmp_path,
+             "takes a number of individuals"),
         ]:
             servers = "server { listen 127.0.0.1:%d; location / { %s } }" % (
                 free_port(), EXPORT_COMMON)
