@@ -8,6 +8,7 @@
  *   rules           rules/tools/cmd_rules.c
  *   policy, decide  classifier/policy/cmd_policy.c
  *   keygen          classifier/record/cmd_keygen.c
+ *   spool           classifier/record/cmd_spool*.c
  * and returns the process exit code.
  */
 #ifndef XB_CLI_H
@@ -27,6 +28,7 @@ int xb_cmd_keygen(int argc, char **argv);
 int xb_cmd_trace(int argc, char **argv);
 int xb_cmd_report(int argc, char **argv); /* reporting/cmd_report.c */
 int xb_cmd_verify(int argc, char **argv); /* reporting/cmd_verify.c */
+int xb_cmd_spool(int argc, char **argv);  /* classifier/record/cmd_spool.c */
 
 /* Directory of the default catalogs: $XBORDER_RULES, else ./rules/catalogs,
  * else rules/catalogs next to the directory holding the executable's build

@@ -21,6 +21,7 @@ static const xb_command commands[] = {
     {"report", xb_cmd_report, "summarise filed transfers: HTML, CSV or JSON; FTZ reports due"},
     {"verify", xb_cmd_verify, "prove the filed records complete and unaltered"},
     {"trace", xb_cmd_trace, "find and authenticate the watermark of a leaked copy"},
+    {"spool", xb_cmd_spool, "show and replay the filing spool files (Redis was down)"},
 };
 
 static void usage(FILE *f)

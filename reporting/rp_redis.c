@@ -167,6 +167,20 @@ redisReply *rp_redis_command(rp_redis *r, char *err, size_t err_size, int argc,
     return rep;
 }
 
+redisReply *rp_redis_command_argv(rp_redis *r, char *err, size_t err_size, int argc,
+                                  const char **argv, const size_t *lens)
+{
+    if (argc <= 0) {
+        snprintf(err, err_size, "empty command");
+        return NULL;
+    }
+    redisReply *rep = redisCommandArgv(r->ctx, argc, argv, lens);
+    if (!rep)
+        snprintf(err, err_size, "Redis %.*s failed: %s", (int)(lens[0] > 32 ? 32 : lens[0]),
+                 argv[0], r->ctx->errstr[0] ? r->ctx->errstr : "connection lost");
+    return rep;
+}
+
 rp_redis *rp_redis_connect(const char *url, char *err, size_t err_size)
 {
     rp_redis_url u;

@@ -40,4 +40,11 @@ void rp_redis_free(rp_redis *r);
 redisReply *rp_redis_command(rp_redis *r, char *err, size_t err_size, int argc,
                              const char **argv);
 
+/* Run one command given with explicit lengths: binary-safe and with any
+ * number of arguments (a filing call carries one per individual). Returns
+ * the reply as Redis sent it, error replies included (the caller may act
+ * on NOSCRIPT), or NULL with a message in err when no reply came. */
+redisReply *rp_redis_command_argv(rp_redis *r, char *err, size_t err_size, int argc,
+                                  const char **argv, const size_t *lens);
+
 #endif

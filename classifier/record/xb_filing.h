@@ -126,13 +126,14 @@ xb_status xb_filing_cmd_count(xb_filing_cmd *cmd, const char *prefix, const char
                               int year, const xb_subject *subjects, size_t n);
 
 /* Rebuild a command from a stored argument list (a spool frame payload,
- * see xb_spool.h). */
+ * see xb_spool.h). XB_ERR_INVALID unless n_keys is the script's own key
+ * count (5 append, 2 checkpoint, 3 count). */
 xb_status xb_filing_cmd_from_args(xb_filing_cmd *cmd, xb_filing_script script, size_t n_keys,
                                   size_t n_args, const char *const *args,
                                   const size_t *lens);
 
 /* The chain and seq a stored append/checkpoint command is about (ARGV[1],
- * ARGV[2]). */
+ * ARGV[2]); XB_ERR_INVALID unless seq is a positive decimal number. */
 xb_status xb_filing_cmd_position(const xb_filing_cmd *cmd, const char **chain,
                                  size_t *chain_len, uint64_t *seq);
 

@@ -261,9 +261,13 @@ xb_status xb_filing_cmd_count(xb_filing_cmd *cmd, const char *prefix, const char
 xb_status xb_filing_cmd_from_args(xb_filing_cmd *cmd, xb_filing_script script, size_t n_keys,
                                   size_t n_args, const char *const *args, const size_t *lens)
 {
-    if ((script != XB_FILING_APPEND && script != XB_FILING_CHECKPOINT &&
-         script != XB_FILING_COUNT) ||
-        n_keys > n_args)
+    /* the key count is fixed per script: with another one the script would
+     * read keys as arguments (and write to keys named by arguments) */
+    size_t want_keys = script == XB_FILING_APPEND       ? 5
+                       : script == XB_FILING_CHECKPOINT ? 2
+                       : script == XB_FILING_COUNT      ? 3
+                                                        : 0;
+    if (want_keys == 0 || n_keys != want_keys || n_keys > n_args)
         return XB_ERR_INVALID;
     xb_status st = begin(cmd, script, n_keys);
     for (size_t i = 0; st == XB_OK && i < n_args; i++)
@@ -280,12 +284,25 @@ xb_status xb_filing_cmd_position(const xb_filing_cmd *cmd, const char **chain, s
     if ((cmd->script != XB_FILING_APPEND && cmd->script != XB_FILING_CHECKPOINT) ||
         (size_t)cmd->argc < a + 2)
         return XB_ERR_INVALID;
+    /* digits only: strtoull alone would take " 5", "+5" and "-1" (as
+     * 2^64 - 1) */
+    const char *s = cmd->argv[a + 1];
+    size_t n = cmd->argvlen[a + 1];
+    uint64_t v = 0;
+    if (n == 0 || n > 20)
+        return XB_ERR_INVALID;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return XB_ERR_INVALID;
+        uint64_t d = (uint64_t)(s[i] - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            return XB_ERR_INVALID;
+        v = v * 10 + d;
+    }
+    if (v == 0)
+        return XB_ERR_INVALID;
     *chain = cmd->argv[a];
     *chain_len = cmd->argvlen[a];
-    char *end = NULL;
-    unsigned long long v = strtoull(cmd->argv[a + 1], &end, 10);
-    if (!end || *end != '\0' || v == 0)
-        return XB_ERR_INVALID;
     *seq = v;
     return XB_OK;
 }

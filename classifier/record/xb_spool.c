@@ -33,6 +33,12 @@ static uint32_t get32(const uint8_t *p)
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
+/* CRC-32 of the 12 header bytes from version to length */
+static uint32_t header_crc(const uint8_t *header)
+{
+    return (uint32_t)crc32(crc32(0L, Z_NULL, 0), header + 4, 12);
+}
+
 static uint32_t frame_crc(const uint8_t *header, const uint8_t *payload, size_t len)
 {
     uLong crc = crc32(0L, Z_NULL, 0);
@@ -66,18 +72,19 @@ xb_status xb_spool_frame_encode(const xb_filing_cmd *cmd, xb_buf *out)
         return st;
     uint8_t *h = (uint8_t *)out->data + start;
     memcpy(h, "XBSP", 4);
-    h[4] = 1;
+    h[4] = XB_SPOOL_VERSION;
     h[5] = (uint8_t)cmd->script;
     put16(h + 6, (uint32_t)cmd->n_keys);
     put32(h + 8, (uint32_t)n_args);
     put32(h + 12, (uint32_t)payload);
+    put32(h + 16, header_crc(h));
     uint8_t *p = h + XB_SPOOL_HEADER_LEN;
     for (size_t i = 0; i < n_args; i++) {
         put32(p, (uint32_t)cmd->argvlen[3 + i]);
         memcpy(p + 4, cmd->argv[3 + i], cmd->argvlen[3 + i]);
         p += 4 + cmd->argvlen[3 + i];
     }
-    put32(h + 16, frame_crc(h, h + XB_SPOOL_HEADER_LEN, payload));
+    put32(h + 20, frame_crc(h, h + XB_SPOOL_HEADER_LEN, payload));
     out->len = start + XB_SPOOL_HEADER_LEN + payload;
     return XB_OK;
 }
@@ -105,7 +112,11 @@ xb_spool_parse_status xb_spool_frame_parse(const uint8_t *buf, size_t len, xb_sp
         return corrupt(err, err_size, "bad magic");
     if (len < XB_SPOOL_HEADER_LEN)
         return XB_SPOOL_NEED_MORE;
-    if (buf[4] != 1)
+    /* before any length is believed: a damaged length must not turn the
+     * rest of the file into a "torn tail" */
+    if (header_crc(buf) != get32(buf + 16))
+        return corrupt(err, err_size, "header CRC mismatch");
+    if (buf[4] != XB_SPOOL_VERSION)
         return corrupt(err, err_size, "unknown frame version");
     uint8_t script = buf[5];
     if (script != XB_FILING_APPEND && script != XB_FILING_CHECKPOINT)
@@ -118,7 +129,7 @@ xb_spool_parse_status xb_spool_frame_parse(const uint8_t *buf, size_t len, xb_sp
     if (len - XB_SPOOL_HEADER_LEN < payload)
         return XB_SPOOL_NEED_MORE;
     const uint8_t *p = buf + XB_SPOOL_HEADER_LEN;
-    if (frame_crc(buf, p, payload) != get32(buf + 16))
+    if (frame_crc(buf, p, payload) != get32(buf + 20))
         return corrupt(err, err_size, "CRC mismatch");
 
     frame->args = calloc(n_args ? n_args : 1, sizeof(*frame->args));
@@ -194,10 +205,15 @@ xb_status xb_spool_chain_of(const char *file_name, xb_buf *chain)
     for (size_t i = 0; i < n - sl; i++) {
         char c = file_name[i];
         if (c == '%') {
+            /* exactly what xb_spool_file_name() writes: upper-case hex of a
+             * byte that is neither NUL nor plain */
             if (i + 2 >= n - sl || hexval(file_name[i + 1]) < 0 ||
-                hexval(file_name[i + 2]) < 0)
+                hexval(file_name[i + 2]) < 0 || (file_name[i + 1] >= 'a') ||
+                (file_name[i + 2] >= 'a'))
                 return XB_ERR_INVALID;
             c = (char)(hexval(file_name[i + 1]) * 16 + hexval(file_name[i + 2]));
+            if (c == '\0' || plain_byte((unsigned char)c))
+                return XB_ERR_INVALID;
             i += 2;
         } else if (!plain_byte((unsigned char)c)) {
             return XB_ERR_INVALID;

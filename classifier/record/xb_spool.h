@@ -12,20 +12,26 @@
  *
  * Frame (all integers big endian):
  *
- *   magic    4 bytes  "XBSP"
- *   version  1 byte   1
- *   script   1 byte   xb_filing_script (append or checkpoint)
- *   n_keys   2 bytes
- *   n_args   4 bytes  keys + arguments
- *   length   4 bytes  of the payload
- *   crc      4 bytes  CRC-32 (zlib) of the 12 bytes from version to length
- *                     followed by the payload
- *   payload  n_args times: 4-byte length, bytes
+ *   magic       4 bytes  "XBSP"
+ *   version     1 byte   2
+ *   script      1 byte   xb_filing_script (append or checkpoint)
+ *   n_keys      2 bytes
+ *   n_args      4 bytes  keys + arguments
+ *   length      4 bytes  of the payload
+ *   header_crc  4 bytes  CRC-32 (zlib) of the 12 bytes from version to
+ *                        length
+ *   crc         4 bytes  CRC-32 (zlib) of the same 12 bytes followed by
+ *                        the payload
+ *   payload     n_args times: 4-byte length, bytes
  *
  * A frame is written with one write(2); a crash can leave a torn frame
  * only at the end of a file. Reading tells such a torn tail (incomplete at
  * end of file: never acknowledged, so its transfer was never forwarded)
- * from corruption (bad magic or CRC before the end: never skipped).
+ * from corruption (bad magic or CRC before the end: never skipped). The
+ * header has its own CRC, checked before the payload length is believed:
+ * without it a damaged length reaching past the end of the file would look
+ * like a torn tail, and the acknowledged frames after it would be skipped.
+ * (Version 1, without header_crc, was never released; it is refused.)
  */
 #ifndef XB_SPOOL_H
 #define XB_SPOOL_H
@@ -33,7 +39,8 @@
 #include "../core/xb_buf.h"
 #include "xb_filing.h"
 
-#define XB_SPOOL_HEADER_LEN 20
+#define XB_SPOOL_HEADER_LEN 24
+#define XB_SPOOL_VERSION 2
 #define XB_SPOOL_SUFFIX ".spool"
 #define XB_SPOOL_DONE_SUFFIX ".replayed"
 #define XB_SPOOL_MAX_FRAME (64u * 1024 * 1024)
@@ -84,8 +91,12 @@ typedef struct xb_spool_reader {
  * xb_spool_reader_offset()). */
 xb_status xb_spool_reader_open(xb_spool_reader *rd, const char *path, uint64_t offset,
                                char *err, size_t err_size);
-/* The next frame (valid until the next call). XB_SPOOL_NEED_MORE means end
- * of file: rd->torn tells whether a partial frame remains there. */
+/* The next frame (valid until the next call; frame must be zeroed before
+ * the first call, it is freed and refilled by each call). XB_SPOOL_NEED_MORE
+ * means end of file: rd->torn tells whether a partial frame remains there,
+ * at xb_spool_reader_offset(). XB_SPOOL_CORRUPT: the frame at
+ * xb_spool_reader_offset() is damaged (or the file could not be read; err
+ * says which). */
 xb_spool_parse_status xb_spool_reader_next(xb_spool_reader *rd, xb_spool_frame *frame,
                                            char *err, size_t err_size);
 /* Offset just after the last frame returned. */
@@ -96,7 +107,9 @@ void xb_spool_reader_close(xb_spool_reader *rd);
  * byte outside [A-Za-z0-9._-] written as %XX, plus ".spool". */
 xb_status xb_spool_file_name(const char *chain, xb_buf *out);
 /* Inverse: the chain id of a spool file name; XB_ERR_INVALID if it is not
- * one. */
+ * one, i.e. not exactly what xb_spool_file_name() makes of some chain (so a
+ * chain has one file name: no %00, no escaped plain bytes, upper-case
+ * hex). */
 xb_status xb_spool_chain_of(const char *file_name, xb_buf *chain);
 
 #endif

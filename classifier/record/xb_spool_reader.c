@@ -35,8 +35,10 @@ static xb_status fill(xb_spool_reader *rd, size_t want, char *err, size_t err_si
         rd->chunk_pos = 0;
     }
     xb_status st = xb_buf_reserve(&rd->chunk, want);
-    if (st != XB_OK)
+    if (st != XB_OK) {
+        snprintf(err, err_size, "out of memory reading %zu bytes", want);
         return st;
+    }
     uint64_t file_off = rd->offset + rd->chunk.len;
     ssize_t n;
     do {
