@@ -258,25 +258,10 @@ static void
 ngx_http_xborder_count_resume(ngx_http_request_t *r,
     ngx_http_xborder_transfer_t *t)
 {
-    ngx_connection_t        *c;
-    ngx_http_xborder_ctx_t  *ctx;
-
     t->counting = 0;
     t->count_query = NULL;
 
-    c = r->connection;
-    r->main->blocked--;
-
-    ctx = ngx_http_xborder_get_ctx(r);
-
-    if (ctx && t == &ctx->response) {
-        ngx_http_xborder_response_counted(r, ctx);
-
-    } else {
-        r->write_event_handler(r);
-    }
-
-    ngx_http_run_posted_requests(c);
+    ngx_http_xborder_transfer_wake(r, t, ngx_http_xborder_response_counted);
 }
 
 

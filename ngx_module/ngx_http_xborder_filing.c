@@ -678,9 +678,7 @@ ngx_http_xborder_filing_complete(ngx_http_xborder_item_t *item,
     ngx_uint_t ok)
 {
     uint64_t                      us;
-    ngx_connection_t             *c;
     ngx_http_request_t           *r;
-    ngx_http_xborder_ctx_t       *ctx;
     ngx_http_xborder_metrics_t   *m;
     ngx_http_xborder_transfer_t  *t;
 
@@ -720,19 +718,7 @@ ngx_http_xborder_filing_complete(ngx_http_xborder_item_t *item,
     t->filed = 1;
     t->filed_ok = ok;
 
-    c = r->connection;
-    r->main->blocked--;
-
-    ctx = ngx_http_xborder_get_ctx(r);
-
-    if (ctx && t == &ctx->response) {
-        ngx_http_xborder_response_filed(r, ctx);
-
-    } else {
-        r->write_event_handler(r);
-    }
-
-    ngx_http_run_posted_requests(c);
+    ngx_http_xborder_transfer_wake(r, t, ngx_http_xborder_response_filed);
 }
 
 

@@ -329,6 +329,10 @@ typedef struct {
 } ngx_http_xborder_ctx_t;
 
 
+typedef void (*ngx_http_xborder_response_pt)(ngx_http_request_t *r,
+    ngx_http_xborder_ctx_t *ctx);
+
+
 /* ngx_http_xborder_module.c */
 extern ngx_module_t  ngx_http_xborder_module;
 extern ngx_http_output_header_filter_pt  ngx_http_xborder_next_header_filter;
@@ -366,6 +370,8 @@ ngx_int_t ngx_http_xborder_transfer_decide_counted(ngx_http_request_t *r,
     ngx_http_xborder_transfer_t *t);
 ngx_int_t ngx_http_xborder_transfer_commit(ngx_http_request_t *r,
     ngx_http_xborder_transfer_t *t);
+void ngx_http_xborder_transfer_wake(ngx_http_request_t *r,
+    ngx_http_xborder_transfer_t *t, ngx_http_xborder_response_pt next);
 void ngx_http_xborder_transfer_account(ngx_http_request_t *r,
     ngx_http_xborder_transfer_t *t, ngx_uint_t outcome);
 const uint64_t *ngx_http_xborder_time_buckets(void);

@@ -453,6 +453,34 @@ ngx_http_xborder_transfer_decide_counted(ngx_http_request_t *r,
 }
 
 
+/*
+ * a wait of the transfer is over (Redis answered its count query, its
+ * record is durable): unblock the request and let it go on - a request
+ * body through the write handler its wait set, a response through "next"
+ */
+void
+ngx_http_xborder_transfer_wake(ngx_http_request_t *r,
+    ngx_http_xborder_transfer_t *t, ngx_http_xborder_response_pt next)
+{
+    ngx_connection_t        *c;
+    ngx_http_xborder_ctx_t  *ctx;
+
+    c = r->connection;
+    r->main->blocked--;
+
+    ctx = ngx_http_xborder_get_ctx(r);
+
+    if (ctx && t == &ctx->response) {
+        next(r, ctx);
+
+    } else {
+        r->write_event_handler(r);
+    }
+
+    ngx_http_run_posted_requests(c);
+}
+
+
 /* count the individuals of the body as it leaves; before it leaves */
 ngx_int_t
 ngx_http_xborder_transfer_commit(ngx_http_request_t *r,
