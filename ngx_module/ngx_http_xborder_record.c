@@ -189,9 +189,11 @@ ngx_http_xborder_record_build(ngx_http_request_t *r,
 
     error = NULL;
 
-    if (outcome == NGX_HTTP_XBORDER_OUT_BLOCK
-        || outcome == NGX_HTTP_XBORDER_OUT_ERROR)
-    {
+    if (t->after_error) {
+        /*
+         * refused: nothing leaves (a block, an error that fails closed);
+         * monitor mode and errors that let the body go on are sent as is
+         */
         tr.bytes_sent = 0;
 
     } else if (t->sha_sent[0]) {
@@ -216,11 +218,18 @@ ngx_http_xborder_record_build(ngx_http_request_t *r,
             tr.watermark_id = (const char *) t->id;
         }
 
-        tr.enforced = ngx_http_xborder_record_outcome(outcome);
+        /*
+         * what happened: the decision's, unless the gateway refused the
+         * transfer for another reason (a body it cannot mask, counters or
+         * inspection failing closed)
+         */
+        if (t->after_error) {
+            tr.enforced = "block";
+        }
 
     } else {
         tr.outcome = ngx_http_xborder_record_outcome(outcome);
-        tr.enforced = tr.outcome;
+        tr.enforced = t->after_error ? "block" : "allow";
         tr.mode = ngx_http_xborder_monitor(xlcf) ? "monitor" : "enforce";
 
         if (t->unknown_exporter) {

@@ -21,7 +21,7 @@ import time
 import pytest
 
 from xb_nginx import (EXPORT_COMMON, NOTE, ROOT, Nginx, Upstream, free_port,
-                      gateway_http, metrics, request, respond, ric, wait_port)
+                      gateway_http, metrics, request, respond, ric, sample, wait_port)
 
 XBORDER = os.path.join(ROOT, "build", "xborder")
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
@@ -458,6 +458,71 @@ def test_keepalive_connections_wait_for_their_records(tmp_path, keys):
         redis.start()
         wait_backlog_zero(port)
         assert_complete(redis, keys, up, 40)
+    finally:
+        ng.stop()
+        up.stop()
+        redis.stop()
+
+
+def test_every_outcome_is_filed_once_and_a_block_before_its_451(tmp_path, keys):
+    """allow, mask, watermark, block, and monitor mode: one record each, with
+    the outcome, the body digests (sent differs from original only when the
+    body was rewritten, none for a block) and never the data."""
+    import hashlib
+    redis = Redis(tmp_path)
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    up = Upstream()
+    port = free_port()
+    servers = """
+    server {
+        listen 127.0.0.1:%d;
+        location /export/ { %s }
+        location /monitor/ { %s xborder_mode monitor; }
+    }
+""" % (port, EXPORT_COMMON, EXPORT_COMMON)
+    ng = Nginx(tmp_path / "nginx", gateway_http(up.port, servers, filing_extra(spool, redis, keys)))
+    ng.start(port)
+    cases = [  # path, api key, recipient, PI?, expected status, outcome
+        ("/export/a", "key-acme", "eu-parent", False, 200, "allow"),
+        ("/export/w", "key-acme", "eu-parent", True, 200, "watermark"),
+        ("/export/m", "key-mask", "us-partner", True, 200, "mask"),
+        ("/export/b", "key-acme", "us-partner", True, 451, "block"),
+        ("/monitor/b", "key-acme", "us-partner", True, 200, "block"),
+    ]
+    try:
+        seen = {}
+        for path, key, recipient, pi, status, outcome in cases:
+            body, headers = sample("json", pi=pi)
+            headers = dict(headers, **{"X-Api-Key": key, "X-Recipient": recipient})
+            before = {t for t, _ in redis.records()}
+            r = request(port, "POST", path, body, headers)
+            assert r.status == status, (path, r.status, r.body[:300])
+            # durable before the answer: the record is there already
+            new = [(t, rec) for t, rec in redis.records() if t not in before]
+            assert len(new) == 1, (path, new)
+            seen[path] = (new[0][0], body, new[0][1])
+        recs = redis.records()
+        assert len(recs) == len(cases) == len({t for t, _ in recs})
+        for path, key, recipient, pi, status, outcome in cases:
+            tid, body, rec = seen[path]
+            assert rec["decision"]["outcome"] == outcome, (path, rec["decision"])
+            assert rec["content"]["sha256_original"] == hashlib.sha256(body).hexdigest()
+            sent = rec["content"].get("sha256_sent")
+            got = [q for q in up.requests if q.header("X-Xborder-Transfer-Id") == tid]
+            if status == 451:
+                assert not got and not sent, (path, sent)
+                continue
+            assert len(got) == 1
+            assert sent == hashlib.sha256(got[0].body).hexdigest(), path
+            assert (sent != rec["content"]["sha256_original"]) == (outcome in ("mask", "watermark")
+                                                                  and path.startswith("/export/"))
+            if pi:
+                assert ric(0) not in json.dumps(rec, ensure_ascii=False)
+        monitored = seen["/monitor/b"][2]["decision"]
+        assert (monitored["mode"], monitored["enforced"]) == ("monitor", "allow"), monitored
+        rc, out = verify(redis, keys)
+        assert rc == 0, out
     finally:
         ng.stop()
         up.stop()
