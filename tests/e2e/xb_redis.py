@@ -23,6 +23,7 @@ class Redis:
     """A RESP2 client on one connection; replies as str/int/list/None."""
 
     def __init__(self, port):
+        self.port = port
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
         self.buf = b""
 

@@ -11,66 +11,19 @@ the transfer ids the upstream received.
 import json
 import os
 import re
-import shutil
 import signal
-import socket
 import subprocess
 import threading
 import time
 
 import pytest
 
+from xb_redis import REDIS_CLI
+from xb_redis import RedisServer as Redis
 from xb_nginx import (EXPORT_COMMON, NOTE, ROOT, Nginx, Upstream, free_port,
-                      gateway_http, metrics, request, respond, ric, sample, wait_port)
+                      gateway_http, metrics, request, respond, ric, sample)
 
 XBORDER = os.path.join(ROOT, "build", "xborder")
-REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
-REDIS_CLI = shutil.which("redis-cli") or "/usr/bin/redis-cli"
-
-
-class Redis:
-    """A redis-server we can kill -9, make slow and restart on its port."""
-
-    def __init__(self, tmp):
-        self.dir = str(tmp)
-        self.port = free_port()
-        self.proc = None
-        self.start()
-
-    def start(self):
-        self.proc = subprocess.Popen(
-            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1",
-             "--dir", self.dir, "--save", "", "--appendonly", "yes",
-             "--appendfsync", "always", "--enable-debug-command", "yes"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        assert wait_port(self.port, timeout=10, proc=self.proc), "redis-server did not start"
-
-    def kill9(self):
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(timeout=10)
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(timeout=10)
-
-    def cli(self, *args):
-        p = subprocess.run([REDIS_CLI, "-p", str(self.port), *args],
-                           capture_output=True, timeout=30)
-        return p.stdout.decode(errors="replace")
-
-    def url(self):
-        return "redis://127.0.0.1:%d" % self.port
-
-    def records(self):
-        """(transfer id, rec) of every record in the stream, in order."""
-        out = []
-        text = self.cli("--raw", "XRANGE", "xborder:records", "-", "+")
-        for line in text.splitlines():
-            if line.startswith("{") and '"transfer_id"' in line:
-                rec = json.loads(line)
-                out.append((rec["transfer_id"], rec))
-        return out
 
 
 @pytest.fixture

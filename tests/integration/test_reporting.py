@@ -25,75 +25,12 @@ import time
 
 import pytest
 
+from xb_redis import Redis
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 XBORDER = os.environ.get("XBORDER_BIN", os.path.join(ROOT, "build", "xborder"))
 CST = datetime.timezone(datetime.timedelta(hours=8))
 AS_OF = "2026-11-18"
-
-
-# --------------------------------------------------------------------------
-# A minimal Redis client (RESP2), used to look at and to tamper with Redis
-# the way an attacker with access to Redis could.
-# --------------------------------------------------------------------------
-
-class Redis:
-    def __init__(self, port):
-        self.port = port
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
-        self.buf = b""
-
-    def _line(self):
-        while b"\r\n" not in self.buf:
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise ConnectionError("redis closed the connection")
-            self.buf += chunk
-        line, self.buf = self.buf.split(b"\r\n", 1)
-        return line
-
-    def _read(self):
-        line = self._line()
-        kind, rest = line[:1], line[1:]
-        if kind == b"+":
-            return rest.decode()
-        if kind == b"-":
-            raise RuntimeError(rest.decode())
-        if kind == b":":
-            return int(rest)
-        if kind == b"$":
-            n = int(rest)
-            if n < 0:
-                return None
-            while len(self.buf) < n + 2:
-                self.buf += self.sock.recv(65536)
-            data, self.buf = self.buf[:n], self.buf[n + 2:]
-            return data.decode()
-        if kind == b"*":
-            n = int(rest)
-            return None if n < 0 else [self._read() for _ in range(n)]
-        raise RuntimeError("bad reply %r" % line)
-
-    def __call__(self, *args):
-        out = b"*%d\r\n" % len(args)
-        for a in args:
-            a = a if isinstance(a, bytes) else str(a).encode()
-            out += b"$%d\r\n%s\r\n" % (len(a), a)
-        self.sock.sendall(out)
-        return self._read()
-
-    def entries(self, stream):
-        """[(id, {field: value})] of a whole stream."""
-        return [(i, dict(zip(f[::2], f[1::2]))) for i, f in self("XRANGE", stream, "-", "+")]
-
-    def rewrite(self, stream, entries):
-        """Replace a stream by entries, keeping their ids: what someone who
-        controls Redis can do to edit records 'in place'."""
-        self("DEL", stream)
-        for i, fields in entries:
-            args = []
-            for k, v in fields.items():
-                args += [k, v]
-            self("XADD", stream, i, *args)
 
 
 @pytest.fixture
