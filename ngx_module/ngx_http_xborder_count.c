@@ -15,8 +15,10 @@
  * class: records still in this node's spool are in the zone but not yet in
  * Redis. The "already counted" flags are Redis's.
  *
- * When Redis is not connected, does not answer in time or answers with an
- * error, the decision is made conservatively: every individual this node
+ * While this worker's connection is being set up (a worker that has just
+ * started) the query waits for it, within the same timeout. When Redis is
+ * not connected, does not answer in time or answers with an error, the
+ * decision is made conservatively: every individual this node
  * has not counted is taken as new, and the totals are the last totals
  * Redis gave for the exporter and year plus what this node counted since
  * (never less than this node's own totals), plus xborder_counter_margin
@@ -36,11 +38,18 @@
 
 
 typedef struct {
+    ngx_queue_t                    queue;   /* while waiting to be sent */
     ngx_http_request_t            *r;       /* NULL once given up */
     ngx_http_xborder_transfer_t   *t;
     ngx_event_t                    timer;
     xb_filing_cmd                  cmd;
+    unsigned                       waiting:1;
 } ngx_http_xborder_count_query_t;
+
+
+/* queries waiting for a connection being set up (this worker's) */
+static ngx_queue_t  ngx_http_xborder_count_waiting;
+static ngx_uint_t   ngx_http_xborder_count_waiting_init;
 
 
 static void ngx_http_xborder_count_reply(void *ac, void *reply, void *data);
@@ -52,6 +61,7 @@ static void ngx_http_xborder_count_resume(ngx_http_request_t *r,
     ngx_http_xborder_transfer_t *t);
 static ngx_http_xborder_metrics_t *ngx_http_xborder_count_metrics(
     ngx_http_request_t *r);
+static ngx_int_t ngx_http_xborder_count_send(ngx_http_xborder_count_query_t *q);
 
 
 /*
@@ -83,7 +93,9 @@ ngx_http_xborder_count(ngx_http_request_t *r, ngx_http_xborder_transfer_t *t)
         return NGX_OK;
     }
 
-    if (!ngx_http_xborder_redis_ready()) {
+    if (!ngx_http_xborder_redis_ready()
+        && !ngx_http_xborder_redis_connecting())
+    {
         ngx_http_xborder_count_estimate(r, t, "Redis is not connected");
         return NGX_OK;
     }
@@ -109,18 +121,31 @@ ngx_http_xborder_count(ngx_http_request_t *r, ngx_http_xborder_transfer_t *t)
         return NGX_OK;
     }
 
-    if (ngx_http_xborder_redis_send(q->cmd.argc, q->cmd.argv, q->cmd.argvlen,
-                                    ngx_http_xborder_count_reply, q)
-        != NGX_OK)
-    {
-        xb_filing_cmd_free(&q->cmd);
-        ngx_free(q);
-        ngx_http_xborder_count_estimate(r, t, "Redis refused the query");
-        return NGX_OK;
-    }
-
     q->r = r;
     q->t = t;
+
+    if (ngx_http_xborder_redis_ready()) {
+
+        if (ngx_http_xborder_count_send(q) != NGX_OK) {
+            xb_filing_cmd_free(&q->cmd);
+            ngx_free(q);
+            ngx_http_xborder_count_estimate(r, t, "Redis refused the query");
+            return NGX_OK;
+        }
+
+    } else {
+        /* the connection is being set up (a worker that just started):
+         * wait for it rather than decide on an estimate at once */
+
+        if (!ngx_http_xborder_count_waiting_init) {
+            ngx_queue_init(&ngx_http_xborder_count_waiting);
+            ngx_http_xborder_count_waiting_init = 1;
+        }
+
+        q->waiting = 1;
+        ngx_queue_insert_tail(&ngx_http_xborder_count_waiting, &q->queue);
+    }
+
     q->timer.handler = ngx_http_xborder_count_timeout;
     q->timer.data = q;
     q->timer.log = r->connection->log;
@@ -132,6 +157,60 @@ ngx_http_xborder_count(ngx_http_request_t *r, ngx_http_xborder_transfer_t *t)
     r->main->blocked++;
 
     return NGX_AGAIN;
+}
+
+
+static ngx_int_t
+ngx_http_xborder_count_send(ngx_http_xborder_count_query_t *q)
+{
+    return ngx_http_xborder_redis_send(q->cmd.argc, q->cmd.argv,
+                                       q->cmd.argvlen,
+                                       ngx_http_xborder_count_reply, q);
+}
+
+
+/*
+ * the connection being set up is ready (NGX_OK), or it failed: send the
+ * waiting queries, or decide them on estimates
+ */
+void
+ngx_http_xborder_count_redis_event(ngx_int_t rc)
+{
+    ngx_queue_t                      *qe, queries;
+    ngx_http_xborder_count_query_t   *q;
+
+    if (!ngx_http_xborder_count_waiting_init
+        || ngx_queue_empty(&ngx_http_xborder_count_waiting))
+    {
+        return;
+    }
+
+    /* resuming a transfer may queue another one: take them all first */
+
+    queries = ngx_http_xborder_count_waiting;
+    queries.next->prev = &queries;
+    queries.prev->next = &queries;
+    ngx_queue_init(&ngx_http_xborder_count_waiting);
+
+    while (!ngx_queue_empty(&queries)) {
+        qe = ngx_queue_head(&queries);
+        ngx_queue_remove(qe);
+
+        q = ngx_queue_data(qe, ngx_http_xborder_count_query_t, queue);
+        q->waiting = 0;
+
+        if (rc == NGX_OK && ngx_http_xborder_count_send(q) == NGX_OK) {
+            continue;
+        }
+
+        if (q->timer.timer_set) {
+            ngx_del_timer(&q->timer);
+        }
+
+        ngx_http_xborder_count_estimate(q->r, q->t,
+                                        "Redis could not be connected");
+        ngx_http_xborder_count_done(q);
+    }
 }
 
 
@@ -226,6 +305,17 @@ ngx_http_xborder_count_timeout(ngx_event_t *ev)
     ngx_http_xborder_count_query_t  *q = ev->data;
 
     r = q->r;
+
+    if (q->waiting) {
+        /* never sent: nothing will answer it */
+        ngx_queue_remove(&q->queue);
+        q->waiting = 0;
+
+        ngx_http_xborder_count_estimate(r, q->t,
+                                        "Redis was not connected in time");
+        ngx_http_xborder_count_done(q);
+        return;
+    }
 
     ngx_http_xborder_count_estimate(r, q->t, "Redis did not answer in time");
 

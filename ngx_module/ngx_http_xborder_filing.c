@@ -781,6 +781,8 @@ ngx_http_xborder_filing_watchdog(ngx_event_t *ev)
 static void
 ngx_http_xborder_filing_redis_event(ngx_int_t rc)
 {
+    ngx_http_xborder_count_redis_event(rc);
+
     if (rc == NGX_OK) {
         ngx_http_xborder_filing_replay();
     }

@@ -429,6 +429,7 @@ ngx_int_t ngx_http_xborder_zone_estimate(ngx_shm_zone_t *shm_zone,
 /* ngx_http_xborder_count.c */
 ngx_int_t ngx_http_xborder_count(ngx_http_request_t *r,
     ngx_http_xborder_transfer_t *t);
+void ngx_http_xborder_count_redis_event(ngx_int_t rc);
 
 /* ngx_http_xborder_status.c */
 char *ngx_http_xborder_status(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
@@ -463,6 +464,7 @@ ngx_int_t ngx_http_xborder_redis_start(ngx_cycle_t *cycle,
     ngx_http_xborder_redis_event_pt handler);
 void ngx_http_xborder_redis_stop(void);
 ngx_uint_t ngx_http_xborder_redis_ready(void);
+ngx_uint_t ngx_http_xborder_redis_connecting(void);
 ngx_int_t ngx_http_xborder_redis_send(int argc, const char **argv,
     const size_t *argvlen, ngx_http_xborder_redis_reply_pt handler,
     void *data);

@@ -276,9 +276,10 @@ ngx_http_xborder_record_build(ngx_http_request_t *r,
     fr.uscc = t->exporter ? t->exporter->uscc : NULL;
     fr.year = t->decided ? t->decision.year : 0;
 
+    /* the individuals of what leaves: monitor mode sends what it would block */
+
     if (t->decided && t->subjects_built && t->decision.commit
-        && outcome != NGX_HTTP_XBORDER_OUT_BLOCK
-        && outcome != NGX_HTTP_XBORDER_OUT_ERROR)
+        && t->after_error == NULL)
     {
         fr.subjects = t->subjects.items;
         fr.n_subjects = t->subjects.n;

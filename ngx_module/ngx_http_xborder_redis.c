@@ -114,6 +114,14 @@ ngx_http_xborder_redis_ready(void)
 }
 
 
+/* a connection is being set up (connect, AUTH, SCRIPT LOAD) */
+ngx_uint_t
+ngx_http_xborder_redis_connecting(void)
+{
+    return ngx_http_xborder_redis.connecting;
+}
+
+
 ngx_int_t
 ngx_http_xborder_redis_send(int argc, const char **argv,
     const size_t *argvlen, ngx_http_xborder_redis_reply_pt handler,
@@ -418,10 +426,11 @@ ngx_http_xborder_redis_disconnected(const redisAsyncContext *ac, int status)
 static void
 ngx_http_xborder_redis_lost(const char *why)
 {
-    ngx_uint_t                 was_ready;
+    ngx_uint_t                 was_ready, was_connecting;
     ngx_http_xborder_redis_t  *rd = &ngx_http_xborder_redis;
 
     was_ready = rd->ready;
+    was_connecting = rd->connecting;
 
     rd->ac = NULL;
     rd->ready = 0;
@@ -431,6 +440,9 @@ ngx_http_xborder_redis_lost(const char *why)
 
     if (was_ready) {
         rd->handler(NGX_ERROR);
+
+    } else if (was_connecting) {
+        rd->handler(NGX_DECLINED);
     }
 }
 

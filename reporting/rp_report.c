@@ -288,17 +288,35 @@ static xb_status add_mechanism(rp_report *r, rp_exporter_report *e, const char *
     return XB_OK;
 }
 
+/* What a reason is about: its catalog entry (or category), else the
+ * mechanism it names, else the rule the decision applied. */
+static const char *reason_subject(const rp_reason *x, const rp_record *rec, char *buf,
+                                  size_t size)
+{
+    if (x->entry[0])
+        return x->entry;
+    if (x->category[0])
+        return x->category;
+    if (x->mechanism[0]) {
+        snprintf(buf, size, "mechanism %s", x->mechanism);
+        return buf;
+    }
+    snprintf(buf, size, "rule %s", rec->rule[0] ? rec->rule : "?");
+    return buf;
+}
+
 static xb_status add_blocked(rp_report *r, rp_exporter_report *e, const rp_record *rec)
 {
     xb_status st = XB_OK;
     /* Why: one tally entry per reason (article and catalog entry). */
     for (size_t i = 0; i < rec->n_reasons && st == XB_OK; i++) {
         const rp_reason *x = &rec->reasons[i];
-        char key[512], label[512];
-        snprintf(key, sizeof(key), "%s|%s|%s", x->article, x->entry, x->category);
-        snprintf(label, sizeof(label), "%s%s%s%s%s", x->entry[0] ? x->entry : x->category,
-                 x->article[0] ? " - " : "", x->article, rec->rule[0] ? " - rule " : "",
-                 rec->rule);
+        char key[768], label[512], what[160];
+        const char *subject = reason_subject(x, rec, what, sizeof(what));
+        snprintf(key, sizeof(key), "%s|%s|%s|%s", x->article, x->entry, x->category,
+                 x->mechanism);
+        snprintf(label, sizeof(label), "%s%s%s%s%s", subject, x->article[0] ? " - " : "",
+                 x->article, rec->rule[0] ? " - rule " : "", rec->rule);
         rp_tally_item *it = rp_tally_get(&e->block_reasons, key, label);
         if (!it)
             return XB_ERR_NOMEM;
@@ -328,7 +346,9 @@ static xb_status add_blocked(rp_report *r, rp_exporter_report *e, const rp_recor
     xb_buf reasons = XB_BUF_INIT, dest = XB_BUF_INIT, rcpt = XB_BUF_INIT;
     for (size_t i = 0; i < rec->n_reasons; i++) {
         const rp_reason *x = &rec->reasons[i];
-        xb_buf_printf(&reasons, "%s%s", i ? "; " : "", x->entry[0] ? x->entry : x->category);
+        char what[160];
+        xb_buf_printf(&reasons, "%s%s", i ? "; " : "",
+                      reason_subject(x, rec, what, sizeof(what)));
         if (x->path[0])
             xb_buf_printf(&reasons, " at %s", x->path);
         if (x->article[0])
@@ -508,7 +528,9 @@ xb_status rp_report_add(rp_report *r, const rp_record *rec)
     if (!st)
         st = count(&e->by_route, rec->route[0] ? rec->route : "unknown", NULL, rec, blocked);
 
-    if (!st && !blocked) {
+    /* mechanisms relied on: by transfers that left under a decision that
+     * allowed them (not those that left in monitor mode despite a block) */
+    if (!st && !blocked && strcmp(rec->outcome, "block") != 0) {
         if (rec->mechanism_ref[0])
             st = add_mechanism(r, e, rec->mechanism_type, rec->mechanism_ref, ms);
         for (size_t i = 0; i < rec->n_reasons && !st; i++)

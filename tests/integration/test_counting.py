@@ -12,11 +12,13 @@ decision used. Real Redis, real nginx.
 """
 import datetime
 import json
+import subprocess
 import threading
 import time
 
 from test_filing import Redis, filing_extra, keys, start  # noqa: F401
 from xb_nginx import metrics, request, ric
+from xb_redis import REDIS_CLI
 
 USCC = "91110105MA01AB004T"     # the exporter of key-acme (data/policy.xml)
 
@@ -212,3 +214,35 @@ def test_margins_per_class_when_redis_was_never_reached(tmp_path, keys):  # noqa
         finally:
             ng.stop()
             up.stop()
+
+
+def test_a_worker_that_just_started_waits_for_its_redis_connection(tmp_path, keys):  # noqa: F811
+    """Redis busy while the worker sets up its connection (DEBUG SLEEP holds
+    SCRIPT LOAD): the first transfer waits for the connection instead of
+    deciding on an estimate (which, with the default margins, would put this
+    exporter past 10,000 sensitive individuals and block it)."""
+    redis = Redis(tmp_path)
+    redis.cli("HSET", "xborder:baseline:%s:%d" % (USCC, year_cst()), "sensitive", "9998")
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    sleeper = subprocess.Popen([REDIS_CLI, "-p", str(redis.port), "DEBUG", "SLEEP", "1.5"],
+                               stdout=subprocess.DEVNULL)
+    time.sleep(0.1)
+    extra = filing_extra(spool, None, keys) + (
+        "    xborder_redis 127.0.0.1:%d;\n    xborder_redis_timeout 5s;\n"
+        "    xborder_redis_connect_timeout 5s;\n" % redis.port)
+    ng, up, port = start(tmp_path, extra, workers=1)
+    try:
+        started = time.time()
+        r = send(port, [1])
+        assert r.status == 200, r.body
+        sleeper.wait(timeout=10)
+        m = metrics(port)
+        assert m['xborder_counts_total{source="redis"}'] == 1, m
+        assert m['xborder_counts_total{source="estimate"}'] == 0, m
+        assert time.time() - started < 5
+        assert [rec["counters"]["sensitive_ytd"] for _, rec in redis.records()] == [9999]
+    finally:
+        ng.stop()
+        up.stop()
+        redis.stop()
