@@ -135,6 +135,7 @@ typedef struct item {
     uint16_t flags;
     uint8_t need;
     uint8_t masked;
+    size_t count;   /* findings in this group */
 } item;
 
 static int str_cmp(const char *a, const char *b)
@@ -159,9 +160,28 @@ static int item_cmp(const void *pa, const void *pb)
     return c;
 }
 
-static bool same_group(const item *a, const item *b)
+/* Findings of one group (same entry, generalised path, mechanism, flags,
+ * need, masked) make one reason. A body has many findings and few groups,
+ * so findings are first merged in a hash table (pointers compared: entries
+ * and mechanisms are unique per catalog set and policy), and only the
+ * groups are sorted. */
+static uint64_t item_hash(const item *it)
 {
-    return item_cmp(a, b) == 0;
+    uint64_t h = 1469598103934665603ull;
+    const uintptr_t words[3] = {(uintptr_t)it->entry, (uintptr_t)it->mech,
+                                ((uintptr_t)it->flags << 16) | ((uintptr_t)it->need << 8) |
+                                    it->masked};
+    for (size_t i = 0; i < 3; i++)
+        h = (h ^ (uint64_t)words[i]) * 1099511628211ull;
+    for (const unsigned char *q = (const unsigned char *)it->path; *q; q++)
+        h = (h ^ *q) * 1099511628211ull;
+    return h;
+}
+
+static bool item_same(const item *a, const item *b)
+{
+    return a->entry == b->entry && a->mech == b->mech && a->flags == b->flags &&
+           a->need == b->need && a->masked == b->masked && !strcmp(a->path, b->path);
 }
 
 static void what_it_is(const xb_dctx *c, const item *it, char *buf, size_t size)
@@ -217,26 +237,47 @@ static void data_reasons(rbuild *b, const xb_dctx *c, const xb_eval *final,
         b->st = XB_ERR_NOMEM;
         return;
     }
-    k = 0;
-    for (size_t i = 0; i < c->n; i++) {
+    size_t slots = 16;
+    while (slots < 2 * k)
+        slots *= 2;
+    size_t *table = calloc(slots, sizeof(*table)); /* group index + 1, 0 = free */
+    if (!table) {
+        free(items);
+        b->st = XB_ERR_NOMEM;
+        return;
+    }
+    size_t groups = 0;
+    for (size_t i = 0; i < c->n && b->st == XB_OK; i++) {
         if (!relevant(final->flags[i]))
             continue;
-        item *it = &items[k++];
-        it->entry = c->f[i].entry;
-        it->path = generalise(c->f[i].path ? c->f[i].path : "");
-        it->flags = final->flags[i];
-        it->masked = xb_dctx_masked(masked, i);
-        it->need = it->masked ? 0 : final->needs[i];
-        it->mech = it->masked ? NULL : cov->by[i];
-        if (!it->path)
+        item cand = {0};
+        cand.entry = c->f[i].entry;
+        cand.path = generalise(c->f[i].path ? c->f[i].path : "");
+        cand.flags = final->flags[i];
+        cand.masked = xb_dctx_masked(masked, i);
+        cand.need = cand.masked ? 0 : final->needs[i];
+        cand.mech = cand.masked ? NULL : cov->by[i];
+        if (!cand.path) {
             b->st = XB_ERR_NOMEM;
+            break;
+        }
+        size_t slot = (size_t)item_hash(&cand) & (slots - 1);
+        while (table[slot] && !item_same(&items[table[slot] - 1], &cand))
+            slot = (slot + 1) & (slots - 1);
+        if (table[slot]) {
+            items[table[slot] - 1].count++;
+            free(cand.path);
+        } else {
+            cand.count = 1;
+            items[groups] = cand;
+            table[slot] = ++groups;
+        }
     }
+    free(table);
+    k = groups;
     if (b->st == XB_OK)
         qsort(items, k, sizeof(*items), item_cmp);
-    for (size_t i = 0; i < k && b->st == XB_OK;) {
-        size_t j = i + 1;
-        while (j < k && same_group(&items[i], &items[j]))
-            j++;
+    for (size_t i = 0; i < k && b->st == XB_OK; i++) {
         const item *it = &items[i];
         char what[256], tail[256] = "";
         what_it_is(c, it, what, sizeof(what));
@@ -262,10 +303,9 @@ static void data_reasons(rbuild *b, const xb_dctx *c, const xb_eval *final,
             r->article = it->entry && it->entry->article && it->entry->article[0]
                              ? it->entry->article : b->d->article;
             r->mechanism = it->mech ? it->mech->ref : NULL;
-            r->count = j - i;
+            r->count = it->count;
             r->masked = it->masked;
         }
-        i = j;
     }
     for (size_t i = 0; i < k; i++)
         free(items[i].path);
