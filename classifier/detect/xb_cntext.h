@@ -39,6 +39,10 @@ typedef struct xb_text_match {
  * ordered by start and do not overlap. */
 size_t xb_find_person_names(const char *s, size_t n, bool field_hint,
                             xb_text_match *out, size_t max_out);
+/* The whole value as one name ("张伟", "欧阳娜娜"), or nothing: for values
+ * under opaque field names, where nothing else says it is a name. */
+size_t xb_find_person_names_whole(const char *s, size_t n, xb_text_match *out,
+                                  size_t max_out);
 size_t xb_find_addresses(const char *s, size_t n, bool field_hint,
                          xb_text_match *out, size_t max_out);
 

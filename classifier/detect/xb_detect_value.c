@@ -23,6 +23,7 @@
 
 #include "xb_cntext.h"
 #include "xb_engine_internal.h"
+#include "xb_field_opaque.h"
 #include "xb_tokens.h"
 #include "xb_validate.h"
 
@@ -125,6 +126,7 @@ static void lookup_field(xb_detect_ctx *dc, const char *field, size_t len)
     dc->hinted = NULL;
     dc->n_hinted = 0;
     dc->field_coord = COORD_NONE;
+    dc->field_opaque = false;
     if (len == 0)
         return;
     uint64_t h = hash_bytes(field, len);
@@ -142,10 +144,12 @@ static void lookup_field(xb_detect_ctx *dc, const char *field, size_t len)
         slot->used = true;
         compute_field_entries(dc->engine, field, len, slot);
         slot->coord = (uint8_t)coord_field(field, len);
+        slot->opaque = xb_field_opaque(field, len);
     }
     dc->hinted = slot->entries;
     dc->n_hinted = slot->n;
     dc->field_coord = slot->coord;
+    dc->field_opaque = slot->opaque;
 }
 
 static bool is_hinted(const xb_detect_ctx *dc, uint32_t entry)
@@ -183,8 +187,27 @@ static bool contains_ci(const char *hay, size_t n, const char *needle)
     return false;
 }
 
+/* Length of a clause separator at t[i] (0 when none): ; , | and line
+ * breaks, and the full-width ；，。、 that end a clause in Chinese text. */
+static size_t clause_separator(const char *t, size_t n, size_t i)
+{
+    unsigned char c = (unsigned char)t[i];
+    if (c == ';' || c == ',' || c == '|' || c == '\n' || c == '\r')
+        return 1;
+    if (i + 3 <= n) {
+        const unsigned char *u = (const unsigned char *)t + i;
+        if (u[0] == 0xEF && u[1] == 0xBC && (u[2] == 0x9B || u[2] == 0x8C))
+            return 3; /* ； ， */
+        if (u[0] == 0xE3 && u[1] == 0x80 && (u[2] == 0x82 || u[2] == 0x81))
+            return 3; /* 。 、 */
+    }
+    return 0;
+}
+
 /* Hotwords raise and exclusion words lower confidence when they appear in
- * the field name or within CONTEXT_WINDOW bytes of the match. */
+ * the field name, or within CONTEXT_WINDOW bytes of the match and in its
+ * clause: "流水号：8330…；设备IMEI 8671…" - the IMEI cue belongs to the
+ * second number, not to the first. */
 static double context_adjust(const xb_detect_ctx *dc, const xb_entry *en,
                              const char *t, size_t n, size_t ms, size_t me,
                              double confidence)
@@ -193,6 +216,16 @@ static double context_adjust(const xb_detect_ctx *dc, const xb_entry *en,
         return 0;
     size_t ws = ms > CONTEXT_WINDOW ? ms - CONTEXT_WINDOW : 0;
     size_t we = me + CONTEXT_WINDOW < n ? me + CONTEXT_WINDOW : n;
+    for (size_t i = ms; i > ws; i--)
+        if (clause_separator(t, n, i - 1)) {
+            ws = i;
+            break;
+        }
+    for (size_t i = me; i < we; i++)
+        if (clause_separator(t, n, i)) {
+            we = i;
+            break;
+        }
     const char *field = dc->v->field;
     size_t flen = dc->v->field_len;
     double adj = 0;
@@ -389,6 +422,32 @@ static xb_status token_match(xb_detect_ctx *dc, xb_det_id det,
 }
 
 
+/* The token is the whole value (surrounding blanks aside). */
+static bool whole_value(const char *t, size_t n, size_t s, size_t e)
+{
+    while (s > 0 && (t[s - 1] == ' ' || t[s - 1] == '\t'))
+        s--;
+    while (e < n && (t[e] == ' ' || t[e] == '\t'))
+        e++;
+    return s == 0 && e == n;
+}
+
+/*
+ * A 15-digit Luhn number alone under an opaque field name: an IMEI when its
+ * reporting-body identifier (the first two digits of the TAC) is one of the
+ * bodies that allocate nearly all handset TACs: 01 (PTCRB, US), 35 (BABT,
+ * UK), 86 (TAF, China), 99 (GHA). A random 15-digit number passes Luhn and
+ * such a prefix 4 times in 1,000.
+ */
+static bool imei_whole_opaque(const xb_detect_ctx *dc, const xb_token *tk, const char *t,
+                              size_t n, const char *digits)
+{
+    if (!dc->field_opaque || dc->v->kind == XB_VALUE_KEY || !whole_value(t, n, tk->start, tk->end))
+        return false;
+    return !memcmp(digits, "01", 2) || !memcmp(digits, "35", 2) || !memcmp(digits, "86", 2) ||
+           !memcmp(digits, "99", 2);
+}
+
 /* True when s[0..n) is four groups of 1-3 digits joined by single dots. */
 static bool dotted_quad_shape(const char *s, size_t n)
 {
@@ -474,7 +533,8 @@ static xb_status classify_token(xb_detect_ctx *dc, const xb_token *tk,
                     return token_match(dc, XB_D_RIC15, tk, s, len, 0.45, ns);
             }
             if (xb_valid_imei(s, len))
-                return token_match(dc, XB_D_IMEI, tk, NULL, 0, 0.6, ns);
+                return token_match(dc, XB_D_IMEI, tk, NULL, 0,
+                                   imei_whole_opaque(dc, tk, t, n, s) ? 0.75 : 0.6, ns);
             return XB_OK;
         default:
             break;
@@ -640,6 +700,18 @@ static xb_status scan_colon_forms(xb_detect_ctx *dc, const char *t, size_t n)
     return XB_OK;
 }
 
+/* Not 0.x.x.x, 127.x, multicast/reserved (224 and up, so also netmasks)
+ * nor four single digits: the addresses a user's host can have. */
+static bool ipv4_public_or_private(const char *s, size_t n)
+{
+    unsigned first = 0;
+    for (size_t i = 0; i < n && s[i] != '.'; i++)
+        first = first * 10 + (unsigned)(s[i] - '0');
+    /* four single digits ("1.2.3.4", "2.0.1.5") read as a version */
+    bool version_like = n == 7;
+    return first != 0 && first != 127 && first < 224 && !version_like;
+}
+
 static xb_status scan_ipv4(xb_detect_ctx *dc, const char *t, size_t n)
 {
     size_t i = 0;
@@ -669,7 +741,11 @@ static xb_status scan_ipv4(xb_detect_ctx *dc, const char *t, size_t n)
         match_info m = {0};
         m.ns = s;
         m.ne = e;
-        m.confidence = 0.6;
+        /* an address alone under an opaque field name: as good as a hint */
+        m.confidence = dc->field_opaque && dc->v->kind != XB_VALUE_KEY &&
+                               whole_value(t, n, s, e) && ipv4_public_or_private(t + s, e - s)
+                           ? 0.75
+                           : 0.6;
         xb_status st = emit_det(dc, XB_D_IPV4, m);
         if (st != XB_OK)
             return st;
@@ -924,9 +1000,16 @@ static xb_status scan_cntext(xb_detect_ctx *dc, xb_det_id det, const char *t,
 {
     xb_text_match ms[32];
     bool hint = any_hinted(dc, det);
-    size_t k = det == XB_D_PERSON_NAME
-                   ? xb_find_person_names(t, n, hint, ms, 32)
-                   : xb_find_addresses(t, n, hint, ms, 32);
+    size_t k = 0;
+    /* names alone under an opaque field name are read as in a name field,
+     * a little less sure */
+    if (det == XB_D_PERSON_NAME && !hint && dc->field_opaque &&
+        (k = xb_find_person_names_whole(t, n, ms, 32)) > 0)
+        for (size_t i = 0; i < k; i++)
+            ms[i].confidence -= 0.05;
+    else
+        k = det == XB_D_PERSON_NAME ? xb_find_person_names(t, n, hint, ms, 32)
+                                    : xb_find_addresses(t, n, hint, ms, 32);
     for (size_t i = 0; i < k; i++) {
         const xb_idx_list *l = &dc->engine->by_det[det];
         for (size_t j = 0; j < l->n; j++) {

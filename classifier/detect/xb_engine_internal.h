@@ -120,6 +120,7 @@ typedef struct xb_field_cache_slot {
     uint32_t entries[XB_FIELD_MAX_ENTRIES];
     uint8_t n;
     uint8_t coord;       /* 0 none, 1 latitude field, 2 longitude field */
+    bool opaque;         /* xb_field_opaque(): the name says nothing */
     bool used;
 } xb_field_cache_slot;
 
@@ -160,6 +161,7 @@ typedef struct xb_detect_ctx {
     const uint32_t *hinted;   /* entries whose field names match */
     size_t n_hinted;
     uint8_t field_coord;      /* coordinate kind of the current field */
+    bool field_opaque;        /* the current field's name says nothing */
     size_t value_first_finding; /* index of the first finding of this value */
     xb_buf scratch;
 } xb_detect_ctx;

@@ -761,6 +761,25 @@ static bool field_names(const char *s, size_t n, scan_state *st)
     return count > 0;
 }
 
+size_t xb_find_person_names_whole(const char *s, size_t n, xb_text_match *out,
+                                  size_t max_out)
+{
+    if (!s || max_out == 0 || !xb_has_cjk(s, n))
+        return 0;
+    size_t a = 0, b = n, end;
+    while (a < b && is_ascii_space(s[a]))
+        a++;
+    while (b > a && is_ascii_space(s[b - 1]))
+        b--;
+    double c = a < b ? whole_name(s, a, b, &end) : 0;
+    if (c <= 0 || end != b)
+        return 0;
+    out[0].start = a;
+    out[0].end = b;
+    out[0].confidence = c;
+    return 1;
+}
+
 size_t xb_find_person_names(const char *s, size_t n, bool field_hint,
                             xb_text_match *out, size_t max_out)
 {

@@ -231,6 +231,26 @@ def neg_uuid():
     return "-".join("".join(R.choice(h) for _ in range(n)) for n in parts)
 
 
+def neg_version():
+    # four (or three) single-digit parts: software versions, not addresses
+    return ".".join(str(R.randint(0, 9)) for _ in range(R.choice([3, 4])))
+
+
+def neg_luhn15():
+    # a 15-digit serial that passes Luhn by chance, without a handset TAC's
+    # reporting-body prefix (01, 35, 86, 99)
+    while True:
+        body = R.choice("2345678") + "".join(R.choice("0123456789") for _ in range(13))
+        if body[:2] not in ("35", "86"):
+            return body + luhn_check(body)
+
+
+def neg_cjk_word():
+    # short CJK values that are not names: products, colours, places, states
+    return R.choice(["白色", "方便面", "黄山毛峰", "高级工程师", "华为手机", "已发货", "上海市",
+                     "周末", "待支付", "标准间", "红色", "北京", "顺丰快递", "退货中", "大号"])
+
+
 NEG_MAKERS = {
     "ric-bad-check": lambda: ric(False),
     "card-bad-luhn": lambda: card(False),
@@ -241,6 +261,9 @@ NEG_MAKERS = {
     "order-number": neg_order,
     "timestamp": neg_timestamp,
     "uuid": neg_uuid,
+    "version-string": neg_version,
+    "luhn-15-serial": neg_luhn15,
+    "cjk-word": neg_cjk_word,
 }
 CHECK_NEGS = {"ric-bad-check", "card-bad-luhn", "uscc-bad-check", "vin-bad-check", "imei-bad-luhn"}
 
