@@ -1145,6 +1145,21 @@ static xb_status scan_keywords(xb_detect_ctx *dc, const char *t, size_t n)
 
 /* ------------------------------------------------------------- driver */
 
+/* What a byte tells about which scans can apply to a value (one table
+ * lookup per byte instead of five comparisons). */
+enum { VB_DIGIT = 1, VB_AT = 2, VB_COLON = 4, VB_DOT = 8, VB_HIGH = 16 };
+
+#define VB_HIGH16 VB_HIGH, VB_HIGH, VB_HIGH, VB_HIGH, VB_HIGH, VB_HIGH, VB_HIGH, VB_HIGH, \
+                  VB_HIGH, VB_HIGH, VB_HIGH, VB_HIGH, VB_HIGH, VB_HIGH, VB_HIGH, VB_HIGH
+
+static const uint8_t value_byte_kind[256] = {
+    ['.'] = VB_DOT, [':'] = VB_COLON, ['@'] = VB_AT,
+    ['0'] = VB_DIGIT, ['1'] = VB_DIGIT, ['2'] = VB_DIGIT, ['3'] = VB_DIGIT, ['4'] = VB_DIGIT,
+    ['5'] = VB_DIGIT, ['6'] = VB_DIGIT, ['7'] = VB_DIGIT, ['8'] = VB_DIGIT, ['9'] = VB_DIGIT,
+    [0x80] = VB_HIGH16, [0x90] = VB_HIGH16, [0xA0] = VB_HIGH16, [0xB0] = VB_HIGH16,
+    [0xC0] = VB_HIGH16, [0xD0] = VB_HIGH16, [0xE0] = VB_HIGH16, [0xF0] = VB_HIGH16,
+};
+
 static bool has_byte_class(const char *t, size_t n, uint8_t cls)
 {
     for (size_t i = 0; i < n; i++)
@@ -1194,15 +1209,11 @@ xb_status xb_detect_value(xb_detect_ctx *dc, const xb_value *v)
         }
 
     /* One pass over the value tells which scans can apply. */
-    bool digits = false, at = false, colon = false, dot = false, high = false;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)t[i];
-        digits |= (c >= '0' && c <= '9');
-        at |= c == '@';
-        colon |= c == ':';
-        dot |= c == '.';
-        high |= c >= 0x80;
-    }
+    unsigned seen = 0;
+    for (size_t i = 0; i < n; i++)
+        seen |= value_byte_kind[(unsigned char)t[i]];
+    bool digits = seen & VB_DIGIT, at = seen & VB_AT, colon = seen & VB_COLON,
+         dot = seen & VB_DOT, high = seen & VB_HIGH;
     if (digits) {
         size_t pos = 0;
         xb_token tk;
@@ -1210,7 +1221,8 @@ xb_status xb_detect_value(xb_detect_ctx *dc, const xb_value *v)
             if ((st = classify_token(dc, &tk, t, n)) != XB_OK)
                 return st;
             if (e->has_token_patterns && !tk.overflow)
-                for (size_t p = 0; p < e->n_patterns; p++)
+                for (size_t p = e->scope_start[XB_SCOPE_TOKEN];
+                     p < e->scope_start[XB_SCOPE_TOKEN + 1]; p++)
                     if (pattern_applies(dc, &e->patterns[p], XB_SCOPE_TOKEN, tk.len) &&
                         (st = run_pattern(dc, &e->patterns[p], tk.collapsed, tk.len,
                                           tk.start, tk.end)) != XB_OK)
@@ -1248,12 +1260,13 @@ xb_status xb_detect_value(xb_detect_ctx *dc, const xb_value *v)
             return st;
     }
     if (!is_key && e->has_value_patterns && !v->segment)
-        for (size_t p = 0; p < e->n_patterns; p++)
+        for (size_t p = e->scope_start[XB_SCOPE_VALUE]; p < e->scope_start[XB_SCOPE_VALUE + 1];
+             p++)
             if (pattern_applies(dc, &e->patterns[p], XB_SCOPE_VALUE, n) &&
                 (st = run_pattern(dc, &e->patterns[p], t, n, 0, n)) != XB_OK)
                 return st;
     if (!is_key && e->has_text_patterns)
-        for (size_t p = 0; p < e->n_patterns; p++)
+        for (size_t p = e->scope_start[XB_SCOPE_TEXT]; p < e->scope_start[XB_SCOPE_TEXT + 1]; p++)
             if (pattern_applies(dc, &e->patterns[p], XB_SCOPE_TEXT, n) &&
                 (st = scan_patterns_text(dc, &e->patterns[p], t, n)) != XB_OK)
                 return st;

@@ -297,6 +297,24 @@ static int index_entry(xb_engine *e, const xb_entry *en, uint32_t idx,
     return 0;
 }
 
+/* Patterns grouped by scope, catalog order kept within a scope, so that
+ * each scan loops over its own patterns only: scope_start[s] ..
+ * scope_start[s + 1]. */
+static void group_patterns_by_scope(xb_engine *e)
+{
+    size_t k = 0;
+    for (int scope = XB_SCOPE_TOKEN; scope <= XB_SCOPE_TEXT; scope++) {
+        e->scope_start[scope] = k;
+        for (size_t i = k; i < e->n_patterns; i++)
+            if (e->patterns[i].scope == (xb_pattern_scope)scope) {
+                xb_rt_pattern p = e->patterns[i];
+                memmove(&e->patterns[k + 1], &e->patterns[k], (i - k) * sizeof(p));
+                e->patterns[k++] = p;
+            }
+    }
+    e->scope_start[XB_SCOPE_TEXT + 1] = k;
+}
+
 xb_engine *xb_engine_build(const xb_catalog_set *set,
                            const xb_engine_options *opts, xb_diags *diags)
 {
@@ -325,6 +343,7 @@ xb_engine *xb_engine_build(const xb_catalog_set *set,
     e->n_entries = idx;
     if (bad || index_keywords(e))
         goto fail;
+    group_patterns_by_scope(e);
     return e;
 fail:
     if (diags && diags->n == 0)

@@ -83,6 +83,7 @@ struct xb_engine {
 
     xb_rt_pattern *patterns;
     size_t n_patterns;
+    size_t scope_start[4];  /* patterns of scope s: [scope_start[s], scope_start[s + 1]) */
     bool has_token_patterns, has_value_patterns, has_text_patterns;
 
     xb_field_slot *fields;
