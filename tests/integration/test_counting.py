@@ -16,7 +16,7 @@ import subprocess
 import threading
 import time
 
-from test_filing import Redis, filing_extra, keys, start  # noqa: F401
+from test_filing import Redis, filing_extra, keys, start, stop_all  # noqa: F401
 from xb_nginx import metrics, request, ric
 from xb_redis import REDIS_CLI
 
@@ -135,9 +135,7 @@ def test_counts_stay_exact_through_two_workers_at_once(tmp_path, keys):  # noqa:
         m = metrics(port)
         assert m['xborder_counts_total{source="redis"}'] == len(results), m
     finally:
-        ng.stop()
-        up.stop()
-        redis.stop()
+        stop_all(ng, up, redis)
 
 
 def test_without_redis_decisions_use_last_known_counts_plus_margin(tmp_path, keys):  # noqa: F811
@@ -181,9 +179,7 @@ def test_without_redis_decisions_use_last_known_counts_plus_margin(tmp_path, key
         # Redis is coming back), the last one allowed (watermarked)
         assert outcomes[1:3] == ["block", "block"] and outcomes[-1] == "watermark", outcomes
     finally:
-        ng.stop()
-        up.stop()
-        redis.stop()
+        stop_all(ng, up, redis)
 
 
 def test_margins_per_class_when_redis_was_never_reached(tmp_path, keys):  # noqa: F811
@@ -243,6 +239,4 @@ def test_a_worker_that_just_started_waits_for_its_redis_connection(tmp_path, key
         assert time.time() - started < 5
         assert [rec["counters"]["sensitive_ytd"] for _, rec in redis.records()] == [9999]
     finally:
-        ng.stop()
-        up.stop()
-        redis.stop()
+        stop_all(ng, up, redis)

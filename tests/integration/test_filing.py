@@ -33,6 +33,12 @@ def keys(tmp_path):
     return d
 
 
+def stop_all(*running):
+    """Stop nginx, upstreams and Redis servers a test started."""
+    for thing in running:
+        thing.stop()
+
+
 def filing_extra(spool, redis=None, keys=None, more=""):
     s = "    xborder_spool %s;\n    xborder_node_id gw-itest;\n" % spool
     if redis:
@@ -156,9 +162,7 @@ def test_records_are_filed_with_chains_checkpoints_and_counts(tmp_path, keys):
         key = "xborder:subjects:91110105MA01AB004T:%d:sensitive" % year
         assert int(redis.cli("SCARD", key)) == 30
     finally:
-        ng.stop()
-        up.stop()
-        redis.stop()
+        stop_all(ng, up, redis)
 
 
 def test_redis_killed_under_load_loses_nothing(tmp_path, keys):
@@ -185,9 +189,7 @@ def test_redis_killed_under_load_loses_nothing(tmp_path, keys):
         assert len(results) > down_at
         assert_complete(redis, keys, up, 400)
     finally:
-        ng.stop()
-        up.stop()
-        redis.stop()
+        stop_all(ng, up, redis)
 
 
 def test_slow_redis_sends_records_to_the_spool_and_the_gateway_answers(tmp_path, keys):
@@ -210,9 +212,7 @@ def test_slow_redis_sends_records_to_the_spool_and_the_gateway_answers(tmp_path,
         assert m["xborder_redis_errors_total"] >= 1, m
         assert_complete(redis, keys, up, 9)
     finally:
-        ng.stop()
-        up.stop()
-        redis.stop()
+        stop_all(ng, up, redis)
 
 
 def test_reload_and_a_killed_worker_lose_nothing(tmp_path, keys):
@@ -264,9 +264,7 @@ def test_reload_and_a_killed_worker_lose_nothing(tmp_path, keys):
         rc, out = verify(redis, keys)
         assert rc == 0, out
     finally:
-        ng.stop()
-        up.stop()
-        redis.stop()
+        stop_all(ng, up, redis)
 
 
 def mount_tmpfs(path, size="16k"):
@@ -354,9 +352,7 @@ def test_pull_transfers_are_filed_before_the_client_sees_a_byte(tmp_path, keys):
         rc, out = verify(redis, keys)
         assert rc == 0, out
     finally:
-        ng.stop()
-        up.stop()
-        redis.stop()
+        stop_all(ng, up, redis)
 
 
 def test_filing_directives_are_checked_by_nginx_t(tmp_path):
@@ -412,9 +408,7 @@ def test_keepalive_connections_wait_for_their_records(tmp_path, keys):
         wait_backlog_zero(port)
         assert_complete(redis, keys, up, 40)
     finally:
-        ng.stop()
-        up.stop()
-        redis.stop()
+        stop_all(ng, up, redis)
 
 
 def test_every_outcome_is_filed_once_and_a_block_before_its_451(tmp_path, keys):
@@ -477,6 +471,4 @@ def test_every_outcome_is_filed_once_and_a_block_before_its_451(tmp_path, keys):
         rc, out = verify(redis, keys)
         assert rc == 0, out
     finally:
-        ng.stop()
-        up.stop()
-        redis.stop()
+        stop_all(ng, up, redis)

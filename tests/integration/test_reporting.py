@@ -25,6 +25,7 @@ import time
 
 import pytest
 
+from xb_browser import chromium
 from xb_redis import Redis
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -433,14 +434,6 @@ def test_report_csv_opens_in_a_spreadsheet(redis, filed, tmp_path):
     assert {"country", "category", "threshold", "route-now", "mechanism", "blocked",
             "blocked-reason", "ftz-report", "day"} <= sections
     assert all(len(r) == len(rows[0]) for r in rows)
-
-
-def chromium():
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        path = shutil.which(name)
-        if path:
-            return path
-    pytest.fail("chromium is not installed (make deps installs Debian's chromium)")
 
 
 def test_report_html_renders_in_chromium(redis, filed, tmp_path):
