@@ -189,7 +189,7 @@ int xb_wm_symbol_at(const uint8_t *s, size_t n, size_t *i)
 
 /* ----------------------------------------------------------- selection */
 
-xb_status xb_wm_select(const xb_wm_mac *k_sel, const char *path, const char *value,
+xb_status xb_wm_select(xb_wm_mac *k_sel, const char *path, const char *value,
                        size_t len, xb_buf *scratch, xb_wm_sel *sel)
 {
     memset(sel, 0, sizeof(*sel));

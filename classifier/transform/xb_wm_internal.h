@@ -9,14 +9,17 @@
 #include "../core/xb_buf.h"
 #include "xb_watermark.h"
 
-/* A keyed HMAC-SHA256 context, cloned for every message. */
+/* A keyed HMAC-SHA256 context, re-initialised with its key for every
+ * message (no allocation per message). One object serves one thread: each
+ * embed or extract opens its own. */
 typedef struct xb_wm_mac {
-    void *ctx; /* EVP_MAC_CTX */
+    void *ctx;  /* EVP_MAC_CTX */
+    bool used;  /* a message was computed: re-initialise before the next */
 } xb_wm_mac;
 
 xb_status xb_wm_mac_open(xb_wm_mac *m, const uint8_t *key, size_t len);
 /* HMAC over the concatenation a || b || c (any part may be empty). */
-xb_status xb_wm_mac_3(const xb_wm_mac *m, const void *a, size_t al, const void *b,
+xb_status xb_wm_mac_3(xb_wm_mac *m, const void *a, size_t al, const void *b,
                       size_t bl, const void *c, size_t cl, uint8_t out[32]);
 void xb_wm_mac_close(xb_wm_mac *m);
 
@@ -61,7 +64,7 @@ typedef struct xb_wm_sel {
  * visible code points and compute the selection HMAC. Returns XB_OK;
  * sel->visible is 0 when the value is not valid UTF-8.
  */
-xb_status xb_wm_select(const xb_wm_mac *k_sel, const char *path, const char *value,
+xb_status xb_wm_select(xb_wm_mac *k_sel, const char *path, const char *value,
                        size_t len, xb_buf *scratch, xb_wm_sel *sel);
 
 /* Byte offset in value just after its k-th visible character (k >= 1),

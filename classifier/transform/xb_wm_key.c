@@ -34,21 +34,23 @@ xb_status xb_wm_mac_open(xb_wm_mac *m, const uint8_t *key, size_t len)
         return XB_ERR_INVALID;
     }
     m->ctx = ctx;
+    m->used = false;
     return XB_OK;
 }
 
-xb_status xb_wm_mac_3(const xb_wm_mac *m, const void *a, size_t al, const void *b,
+xb_status xb_wm_mac_3(xb_wm_mac *m, const void *a, size_t al, const void *b,
                       size_t bl, const void *c, size_t cl, uint8_t out[32])
 {
-    EVP_MAC_CTX *ctx = EVP_MAC_CTX_dup((EVP_MAC_CTX *)m->ctx);
-    if (!ctx)
-        return XB_ERR_NOMEM;
+    EVP_MAC_CTX *ctx = m->ctx;
+    /* a NULL key re-initialises HMAC with the key it was opened with */
+    if (m->used && !EVP_MAC_init(ctx, NULL, 0, NULL))
+        return XB_ERR_INVALID;
+    m->used = true;
     size_t outl = 0;
     bool ok = (al == 0 || EVP_MAC_update(ctx, a, al)) &&
               (bl == 0 || EVP_MAC_update(ctx, b, bl)) &&
               (cl == 0 || EVP_MAC_update(ctx, c, cl)) &&
               EVP_MAC_final(ctx, out, &outl, 32) && outl == 32;
-    EVP_MAC_CTX_free(ctx);
     return ok ? XB_OK : XB_ERR_INVALID;
 }
 
