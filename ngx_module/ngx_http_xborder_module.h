@@ -370,6 +370,7 @@ ngx_int_t ngx_http_xborder_transfer_decide_counted(ngx_http_request_t *r,
     ngx_http_xborder_transfer_t *t);
 ngx_int_t ngx_http_xborder_transfer_commit(ngx_http_request_t *r,
     ngx_http_xborder_transfer_t *t);
+char *ngx_http_xborder_cstr(ngx_pool_t *pool, ngx_str_t *s);
 void ngx_http_xborder_transfer_wake(ngx_http_request_t *r,
     ngx_http_xborder_transfer_t *t, ngx_http_xborder_response_pt next);
 void ngx_http_xborder_transfer_account(ngx_http_request_t *r,

@@ -77,27 +77,6 @@ ngx_http_xborder_record_inspection(ngx_http_xborder_transfer_t *t)
 }
 
 
-static char *
-ngx_http_xborder_record_str(ngx_pool_t *pool, ngx_str_t *s)
-{
-    u_char  *p;
-
-    if (s == NULL || s->len == 0) {
-        return NULL;
-    }
-
-    p = ngx_pnalloc(pool, s->len + 1);
-    if (p == NULL) {
-        return NULL;
-    }
-
-    ngx_memcpy(p, s->data, s->len);
-    p[s->len] = '\0';
-
-    return (char *) p;
-}
-
-
 ngx_int_t
 ngx_http_xborder_record_build(ngx_http_request_t *r,
     ngx_http_xborder_transfer_t *t, ngx_uint_t outcome, const char *chain,
@@ -154,12 +133,11 @@ ngx_http_xborder_record_build(ngx_http_request_t *r,
 
     tr.dest_country = t->country.len ? (const char *) t->country.data : NULL;
     tr.dest_host = r->headers_in.server.len
-                   ? ngx_http_xborder_record_str(r->pool,
-                                                 &r->headers_in.server)
+                   ? ngx_http_xborder_cstr(r->pool, &r->headers_in.server)
                    : NULL;
     uri = r->uri;
-    tr.dest_uri = ngx_http_xborder_record_str(r->pool, &uri);
-    tr.method = ngx_http_xborder_record_str(r->pool, &r->method_name);
+    tr.dest_uri = ngx_http_xborder_cstr(r->pool, &uri);
+    tr.method = ngx_http_xborder_cstr(r->pool, &r->method_name);
     tr.direction = t->direction == NGX_HTTP_XBORDER_DIR_REQUEST ? "push"
                                                                 : "pull";
     tr.scenario = t->scenario.len ? (const char *) t->scenario.data : NULL;

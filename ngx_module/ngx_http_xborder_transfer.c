@@ -31,7 +31,6 @@ static void ngx_http_xborder_cleanup(void *data);
 static void ngx_http_xborder_transfer_free(ngx_http_xborder_transfer_t *t);
 static ngx_int_t ngx_http_xborder_eval(ngx_http_request_t *r,
     ngx_http_complex_value_t *cv, ngx_str_t *out);
-static char *ngx_http_xborder_cstr(ngx_pool_t *pool, ngx_str_t *s);
 
 
 static uint64_t  ngx_http_xborder_time_bounds[NGX_HTTP_XBORDER_TIME_BUCKETS
@@ -168,7 +167,8 @@ ngx_http_xborder_eval(ngx_http_request_t *r, ngx_http_complex_value_t *cv,
 }
 
 
-static char *
+/* a NUL-terminated copy of s in pool (NULL for no string) */
+char *
 ngx_http_xborder_cstr(ngx_pool_t *pool, ngx_str_t *s)
 {
     u_char  *p;

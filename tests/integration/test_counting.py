@@ -16,7 +16,8 @@ import subprocess
 import threading
 import time
 
-from test_filing import Redis, filing_extra, keys, start, stop_all  # noqa: F401
+from test_filing import (Redis, filing_extra, filing_gateway, keys, start,  # noqa: F401
+                         stop_all)
 from xb_nginx import metrics, request, ric
 from xb_redis import REDIS_CLI
 
@@ -99,10 +100,7 @@ def test_decisions_use_the_counts_in_redis_shared_by_nodes(tmp_path, keys):  # n
 
 
 def test_counts_stay_exact_through_two_workers_at_once(tmp_path, keys):  # noqa: F811
-    redis = Redis(tmp_path)
-    spool = tmp_path / "spool"
-    spool.mkdir()
-    ng, up, port = start(tmp_path, filing_extra(spool, redis, keys), workers=2)
+    redis, spool, ng, up, port = filing_gateway(tmp_path, keys, workers=2)
     people = list(range(40))
     results, lock = [], threading.Lock()
 

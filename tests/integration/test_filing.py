@@ -65,6 +65,16 @@ def start(tmp, extra, workers=2, inspect=""):
     return ng, up, port
 
 
+def filing_gateway(tmp_path, keys, workers=2, more=""):
+    """Redis, a spool directory and a gateway filing into both:
+    (redis, spool, nginx, upstream, port)."""
+    redis = Redis(tmp_path)
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    ng, up, port = start(tmp_path, filing_extra(spool, redis, keys, more), workers=workers)
+    return redis, spool, ng, up, port
+
+
 def post(port, n, test_id=None):
     body = json.dumps({"customers": [{"idNo": ric(n % 40), "note": NOTE}]}).encode()
     headers = {"Content-Type": "application/json", "X-Api-Key": "key-acme",
@@ -138,10 +148,7 @@ def assert_complete(redis, keys, up, expect_transfers):
 
 
 def test_records_are_filed_with_chains_checkpoints_and_counts(tmp_path, keys):
-    redis = Redis(tmp_path)
-    spool = tmp_path / "spool"
-    spool.mkdir()
-    ng, up, port = start(tmp_path, filing_extra(spool, redis, keys))
+    redis, spool, ng, up, port = filing_gateway(tmp_path, keys)
     try:
         res = load(port, 30, threads=3)
         assert all(s == 200 for s, _, _ in res), res[:3]
@@ -166,10 +173,7 @@ def test_records_are_filed_with_chains_checkpoints_and_counts(tmp_path, keys):
 
 
 def test_redis_killed_under_load_loses_nothing(tmp_path, keys):
-    redis = Redis(tmp_path)
-    spool = tmp_path / "spool"
-    spool.mkdir()
-    ng, up, port = start(tmp_path, filing_extra(spool, redis, keys))
+    redis, spool, ng, up, port = filing_gateway(tmp_path, keys)
     try:
         results = []
         t = threading.Thread(target=load, args=(port, 400), kwargs={"results": results,
@@ -193,10 +197,7 @@ def test_redis_killed_under_load_loses_nothing(tmp_path, keys):
 
 
 def test_slow_redis_sends_records_to_the_spool_and_the_gateway_answers(tmp_path, keys):
-    redis = Redis(tmp_path)
-    spool = tmp_path / "spool"
-    spool.mkdir()
-    ng, up, port = start(tmp_path, filing_extra(spool, redis, keys))
+    redis, spool, ng, up, port = filing_gateway(tmp_path, keys)
     try:
         post(port, 0)
         sleeper = subprocess.Popen([REDIS_CLI, "-p", str(redis.port), "DEBUG", "SLEEP", "4"],
@@ -216,10 +217,7 @@ def test_slow_redis_sends_records_to_the_spool_and_the_gateway_answers(tmp_path,
 
 
 def test_reload_and_a_killed_worker_lose_nothing(tmp_path, keys):
-    redis = Redis(tmp_path)
-    spool = tmp_path / "spool"
-    spool.mkdir()
-    ng, up, port = start(tmp_path, filing_extra(spool, redis, keys))
+    redis, spool, ng, up, port = filing_gateway(tmp_path, keys)
     try:
         results = []
         t = threading.Thread(target=load, args=(port, 300), kwargs={"results": results,
@@ -384,10 +382,7 @@ def test_keepalive_connections_wait_for_their_records(tmp_path, keys):
     write event of the (already writable) client connection must not let a
     transfer go on before its record is durable."""
     import http.client
-    redis = Redis(tmp_path)
-    spool = tmp_path / "spool"
-    spool.mkdir()
-    ng, up, port = start(tmp_path, filing_extra(spool, redis, keys), workers=1)
+    redis, spool, ng, up, port = filing_gateway(tmp_path, keys, workers=1)
     try:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         statuses = []
