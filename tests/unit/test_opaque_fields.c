@@ -102,7 +102,8 @@ static void test_names_under_opaque_names(void **state)
     (void)state;
     assert_true(reports("{\"f3\":\"张伟\"}", "cn.pi.name"));
     assert_true(reports("{\"v\":\"欧阳娜娜\"}", "cn.pi.name"));
-    const char *not_names[] = {"白色", "方便面", "黄山毛峰", "高级工程师", "已发货", "上海市", "周末"};
+    const char *not_names[] = {"白色", "方便面", "黄山毛峰", "高级工程师", "已发货", "上海市", "周末",
+                               "万达广场"};
     for (size_t i = 0; i < sizeof(not_names) / sizeof(not_names[0]); i++) {
         char body[128];
         snprintf(body, sizeof(body), "{\"f3\":\"%s\"}", not_names[i]);
