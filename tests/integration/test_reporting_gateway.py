@@ -410,6 +410,15 @@ def test_report_totals_equal_what_was_sent(filed):
             assert "%s at %s" % (reason["entry"], reason["path"]) in attempts[0]["reasons"]
     assert answer["article"] in attempts[0]["reasons"]
     assert attempts[0]["rule"] == answer["rule"]
+    # why: one line per reason of the 451 (a catalog entry found in two
+    # fields is one reason), each counting the one blocked transfer
+    why = beta["blocked_attempts"]["reasons"]
+    distinct = {(x.get("entry") or "", x.get("article") or "") for x in answer["reasons"]}
+    assert {x.get("entry") or "" for x in answer["reasons"]} >= {"cn.pi.ric"}
+    assert len(why) == len(distinct), (why, distinct)
+    for line in why:
+        assert line["transfers"] == line["blocked"] == 1, line
+        assert line["label"].count("rule %s" % answer["rule"]) == 1, line["label"]
 
     # mechanisms: the contracts the transfers that left relied on, valid
     # per the policy (the FTZ exporter's transfers relied on the zone's
