@@ -363,14 +363,9 @@ static xb_status add_blocked(rp_report *r, rp_exporter_report *e, const rp_recor
     }
     xb_buf reasons = XB_BUF_INIT, dest = XB_BUF_INIT, rcpt = XB_BUF_INIT;
     for (size_t i = 0; i < rec->n_reasons; i++) {
-        const rp_reason *x = &rec->reasons[i];
-        char what[160];
-        xb_buf_printf(&reasons, "%s%s", i ? "; " : "",
-                      reason_subject(x, rec, what, sizeof(what)));
-        if (x->path[0])
-            xb_buf_printf(&reasons, " at %s", x->path);
-        if (x->article[0])
-            xb_buf_printf(&reasons, " (%s)", x->article);
+        if (i)
+            xb_buf_append_str(&reasons, "; ");
+        rp_reason_describe(&rec->reasons[i], rec, &reasons);
     }
     xb_buf_printf(&dest, "%s%s%s", rec->dest_country, rec->dest_host[0] ? " " : "",
                   rec->dest_host);

@@ -655,6 +655,13 @@ def assert_traced(proc, item):
     assert "eu-parent" in proc.out and "(DE)" in proc.out
     assert re.search(r"when:\s+\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+08:00", proc.out), proc.out
     assert "legal ground:" in proc.out and "BETA-SCC-0003" in proc.out, proc.out
+    # the reasons, one readable line each: what, where, why, under what
+    reasons = [line.split(":", 1)[1].strip() for line in proc.out.splitlines()
+               if line.startswith("  reason:")]
+    assert reasons and all("  " not in x and x for x in reasons), reasons
+    assert any(x.startswith("cn.pi.ric at ") and x.endswith(", under mechanism BETA-SCC-0003")
+               for x in reasons), reasons
+    assert "rule R9 (《促进和规范数据跨境流动规定》第八条)" in reasons, reasons
 
 
 def test_trace_recovers_the_transfer_after_reserialisation(filed, tmp_path):
