@@ -30,7 +30,7 @@ import pytest
 from xb_nginx import (CATALOGS, DATA, EXPORT_COMMON, ROOT, Nginx, Upstream, free_port,
                       request, respond, ric)
 from xb_browser import chromium
-from xb_redis import RedisServer
+from xb_redis import RedisServer, filing_directives
 
 XBORDER = os.environ.get("XBORDER_BIN", os.path.join(ROOT, "build", "xborder"))
 CST = datetime.timezone(datetime.timedelta(hours=8))
@@ -210,11 +210,7 @@ class Filed:
     xborder_policy %s;
     xborder_watermark_key %s/watermark.key;
     xborder_zone xborder_report:8m;
-    xborder_spool %s;
-    xborder_redis 127.0.0.1:%d;
-    xborder_node_id gw-report;
-    xborder_signing_key %s/signing.key;
-    xborder_checkpoint_every 2;
+%s
     map $http_x_recipient $xb_country {
         eu-parent   DE;
         us-partner  US;
@@ -228,7 +224,9 @@ class Filed:
         location /pull/ { %s xborder_inspect response;
                           add_header X-Xborder-Transfer-Id $xborder_transfer_id always; }
     }
-""" % (CATALOGS, self.policy, DATA, spool, self.redis.port, self.keys, self.up.port,
+""" % (CATALOGS, self.policy, DATA,
+            filing_directives(spool, self.redis, self.keys, node_id="gw-report",
+                              checkpoint_every=2, redis_timeout=None), self.up.port,
             self.port, EXPORT_COMMON, EXPORT_COMMON, EXPORT_COMMON)
         self.up.routes["/pull/"] = serve_pull
         self.nginx = Nginx(tmp / "nginx", http, workers=1)
