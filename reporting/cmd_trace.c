@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "classifier/core/xb_buf.h"
 #include "classifier/transform/xb_watermark.h"
 #include "cli/xb_cli.h"
 #include "reporting/rp_record.h"
@@ -101,9 +102,15 @@ static int print_record(void *ctx, const rp_entry *e)
     if (r.mechanism_ref[0])
         printf(", mechanism %s %s", r.mechanism_type, r.mechanism_ref);
     printf("\n");
-    for (size_t i = 0; i < r.n_reasons; i++)
-        printf("  reason:      %s %s %s %s\n", r.reasons[i].entry, r.reasons[i].path,
-               r.reasons[i].article, r.reasons[i].mechanism);
+    for (size_t i = 0; i < r.n_reasons; i++) {
+        const rp_reason *x = &r.reasons[i];
+        xb_buf line = XB_BUF_INIT;
+        rp_reason_describe(x, &r, &line);
+        if (x->mechanism[0] && (x->entry[0] || x->category[0]))
+            xb_buf_printf(&line, ", under mechanism %s", x->mechanism);
+        printf("  reason:      %s\n", xb_buf_cstr(&line));
+        xb_buf_free(&line);
+    }
     fr->printed = true;
     return 1;
 }

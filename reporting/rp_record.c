@@ -417,3 +417,19 @@ bool rp_record_blocked(const rp_record *r)
 {
     return !strcmp(rp_record_effect(r), "block");
 }
+
+void rp_reason_describe(const rp_reason *x, const rp_record *r, xb_buf *out)
+{
+    if (x->entry[0])
+        xb_buf_append_str(out, x->entry);
+    else if (x->category[0])
+        xb_buf_append_str(out, x->category);
+    else if (x->mechanism[0])
+        xb_buf_printf(out, "mechanism %s", x->mechanism);
+    else
+        xb_buf_printf(out, "rule %s", r->rule[0] ? r->rule : "?");
+    if (x->path[0])
+        xb_buf_printf(out, " at %s", x->path);
+    if (x->article[0])
+        xb_buf_printf(out, " (%s)", x->article);
+}

@@ -81,4 +81,10 @@ const char *rp_record_effect(const rp_record *r);
 /* True when the data did not leave (enforced block). */
 bool rp_record_blocked(const rp_record *r);
 
+struct xb_buf;
+/* What a reason is about, for people: its catalog entry (or category),
+ * else "mechanism REF", else "rule R" of the record; then " at PATH" and
+ * " (ARTICLE)" when present. Appended to out. */
+void rp_reason_describe(const rp_reason *x, const rp_record *r, struct xb_buf *out);
+
 #endif

@@ -305,22 +305,39 @@ static const char *reason_subject(const rp_reason *x, const rp_record *rec, char
     return buf;
 }
 
+/* Two reasons of one decision that differ only by path (the same entry
+ * found in two fields): one reason why the transfer was blocked. */
+static bool same_reason(const rp_reason *a, const rp_reason *b)
+{
+    return !strcmp(a->article, b->article) && !strcmp(a->entry, b->entry) &&
+           !strcmp(a->category, b->category) && !strcmp(a->mechanism, b->mechanism);
+}
+
 static xb_status add_blocked(rp_report *r, rp_exporter_report *e, const rp_record *rec)
 {
     xb_status st = XB_OK;
-    /* Why: one tally entry per reason (article and catalog entry). */
+    /* Why: one tally entry per reason (article and catalog entry), counted
+     * once per blocked transfer however many fields it was found in. */
     for (size_t i = 0; i < rec->n_reasons && st == XB_OK; i++) {
         const rp_reason *x = &rec->reasons[i];
+        bool seen = false;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = same_reason(&rec->reasons[j], x);
+        if (seen)
+            continue;
         char key[768], label[512], what[160];
         const char *subject = reason_subject(x, rec, what, sizeof(what));
+        bool about_rule = !x->entry[0] && !x->category[0] && !x->mechanism[0];
         snprintf(key, sizeof(key), "%s|%s|%s|%s", x->article, x->entry, x->category,
                  x->mechanism);
         snprintf(label, sizeof(label), "%s%s%s%s%s", subject, x->article[0] ? " - " : "",
-                 x->article, rec->rule[0] ? " - rule " : "", rec->rule);
+                 x->article, rec->rule[0] && !about_rule ? " - rule " : "",
+                 about_rule ? "" : rec->rule);
         rp_tally_item *it = rp_tally_get(&e->block_reasons, key, label);
         if (!it)
             return XB_ERR_NOMEM;
         it->transfers++;
+        it->blocked++;
     }
     if (!rec->n_reasons) {
         char key[256];
@@ -330,6 +347,7 @@ static xb_status add_blocked(rp_report *r, rp_exporter_report *e, const rp_recor
         if (!it)
             return XB_ERR_NOMEM;
         it->transfers++;
+        it->blocked++;
     }
     if (e->n_blocked_list >= r->opt.max_listed) {
         e->blocked_not_listed++;
@@ -345,14 +363,9 @@ static xb_status add_blocked(rp_report *r, rp_exporter_report *e, const rp_recor
     }
     xb_buf reasons = XB_BUF_INIT, dest = XB_BUF_INIT, rcpt = XB_BUF_INIT;
     for (size_t i = 0; i < rec->n_reasons; i++) {
-        const rp_reason *x = &rec->reasons[i];
-        char what[160];
-        xb_buf_printf(&reasons, "%s%s", i ? "; " : "",
-                      reason_subject(x, rec, what, sizeof(what)));
-        if (x->path[0])
-            xb_buf_printf(&reasons, " at %s", x->path);
-        if (x->article[0])
-            xb_buf_printf(&reasons, " (%s)", x->article);
+        if (i)
+            xb_buf_append_str(&reasons, "; ");
+        rp_reason_describe(&rec->reasons[i], rec, &reasons);
     }
     xb_buf_printf(&dest, "%s%s%s", rec->dest_country, rec->dest_host[0] ? " " : "",
                   rec->dest_host);

@@ -73,6 +73,9 @@ typedef struct chain {
     char last_hash[XB_HASH_HEX];
     char last_id[ID_MAX];
     bool last_altered, last_certified;
+    /* the highest seq a signed checkpoint vouched for (its record's hash
+       matched, or the chain was anchored there); 0 when none */
+    uint64_t vouched_seq;
     /* a broken link from the record before last to last */
     bool pending;
     char pend_prev_id[ID_MAX];
@@ -540,6 +543,33 @@ static void seq_range(char *out, size_t n, uint64_t a, uint64_t b)
 }
 
 /*
+ * When record s contradicts its signed checkpoint but links to its
+ * predecessor, the forger may have changed an earlier record and rewritten
+ * the chain up to s: name the records since the last seq a checkpoint
+ * vouched for (or since the chain's first record) as suspects too.
+ * Writes "" when there are none.
+ */
+static void suspects_before(const chain *c, uint64_t s, char *out, size_t n)
+{
+    out[0] = '\0';
+    if (!c->started)
+        return; /* s is the chain's first record */
+    uint64_t from = c->vouched_seq + 1;
+    if (from < c->first_seq)
+        from = c->first_seq;
+    if (from >= s)
+        return;
+    char range[64];
+    seq_range(range, sizeof(range), from, s - 1);
+    if (c->vouched_seq && c->vouched_seq + 1 == from)
+        snprintf(out, n, "; seq %s, after the last checkpoint that matches (seq %llu), may "
+                 "have been rewritten with it", range, (unsigned long long)c->vouched_seq);
+    else
+        snprintf(out, n, "; seq %s, which no matching checkpoint covers, may have been "
+                 "rewritten with it", range);
+}
+
+/*
  * Settle a broken link into the last record (from the record before it)
  * when the following link is unknown: at a gap or at the end of the chain.
  */
@@ -669,6 +699,7 @@ static void start_chain(rp_verifier *v, chain *c, uint64_t s, const char *prev_h
         copy(c->last_hash, sizeof(c->last_hash), c->cps[i].hash);
         copy(c->last_id, sizeof(c->last_id), c->cps[i].id);
         c->last_certified = true;
+        c->vouched_seq = from - 1;
         return;
     }
     /* A scope whose start no valid checkpoint vouches for. */
@@ -743,11 +774,13 @@ xb_status rp_verifier_record(rp_verifier *v, const rp_entry *e)
         if (!strcmp(c->cps[i].hash, computed)) {
             certified = true;
         } else if (!altered) {
+            char also[256];
+            suspects_before(c, s, also, sizeof(also));
             add_problem(v, RP_PROBLEM_ALTERED, c->name, s,
                         "record seq %llu (stream id %s) altered or replaced: its hash %s is not "
-                        "the hash %s signed by the checkpoint at seq %llu (checkpoint id %s)",
+                        "the hash %s signed by the checkpoint at seq %llu (checkpoint id %s)%s",
                         (unsigned long long)s, e->id, brief(computed, b1),
-                        brief(c->cps[i].hash, b2), (unsigned long long)s, c->cps[i].id);
+                        brief(c->cps[i].hash, b2), (unsigned long long)s, c->cps[i].id, also);
             altered = true;
         }
     }
@@ -824,6 +857,8 @@ xb_status rp_verifier_record(rp_verifier *v, const rp_entry *e)
     copy(c->last_id, sizeof(c->last_id), e->id);
     c->last_altered = altered;
     c->last_certified = certified;
+    if (certified && s > c->vouched_seq)
+        c->vouched_seq = s;
     ring_push(c, s, computed, e->id);
     return v->error;
 }

@@ -7,10 +7,18 @@ project's canonical encoder, chained with SHA-256 and checkpointed with real
 Ed25519 signatures (tests/integration/reporting_fixture.c, compiled here
 against build/libxborder.a).
 
-How the records get into Redis is confined to the FIXTURE section below.
-Until the gateway files records itself (issue 5) the fixture writer does it
-exactly as docs/redis-layout.md describes; when the gateway lands, only
-`populate()` changes: it will send the same transfers through nginx.
+FIXTURE RECORDS, ON PURPOSE. The gateway files every transfer itself now,
+and every test issue 6 names runs on records it filed through real nginx:
+tests/integration/test_reporting_gateway.py. The records here are written
+by the fixture writer instead because they need dates the gateway cannot
+produce: it stamps each record with the current time and has (by design)
+no clock to fake. They cover transfers on past days and in a past year
+(period filters, --from/--to windows anchored by checkpoints, year-to-date
+resets, mechanism validity on a given day) and FTZ business-day deadlines
+with holiday files and --as-of. The fixture writes exactly what
+docs/redis-layout.md describes (canonical encoder, SHA-256 chain, real
+Ed25519 checkpoints, heads); how the records get into Redis is confined to
+the FIXTURE section below.
 """
 import csv
 import datetime

@@ -2,11 +2,13 @@
 gateway (issue 6).
 
 Each test sends a known set of transfers through real nginx with the module
-and filing on (two exporters, two recipients in two countries; outcomes
-watermark, allow, block, mask, and a monitor-mode location), into a real
-Redis, then runs the real build/xborder against that Redis. The expected
-figures come from what the test sent and what the gateway answered (451
-bodies) or forwarded (the upstream's copy), never from the records.
+and filing on (three exporters told apart by X-Api-Key, two recipients in two
+countries; outcomes watermark, allow, block, mask, a monitor-mode location,
+and a pull export whose CSV response is watermarked), into a real Redis,
+then runs the real build/xborder against that Redis. The expected figures
+come from what the test sent and what the gateway answered (451 bodies) or
+let through (the upstream's copy of a push, the client's copy of a pull),
+never from the records.
 
 Period filters, transfers of past days and years, and business-day
 deadlines with holidays need records with timestamps the gateway cannot
@@ -26,9 +28,9 @@ import subprocess
 import pytest
 
 from xb_nginx import (CATALOGS, DATA, EXPORT_COMMON, ROOT, Nginx, Upstream, free_port,
-                      request, ric)
+                      request, respond, ric)
 from xb_browser import chromium
-from xb_redis import RedisServer
+from xb_redis import RedisServer, filing_directives
 
 XBORDER = os.environ.get("XBORDER_BIN", os.path.join(ROOT, "build", "xborder"))
 CST = datetime.timezone(datetime.timedelta(hours=8))
@@ -127,14 +129,46 @@ TRANSFERS = [
     ("t6", "/monitor/t6", "key-beta", "us-partner", [person(7)], 200),
     # masker: what its US contract does not cover (resident IDs) is masked
     ("t7", "/export/t7", "key-mask", "us-partner", [person(8), person(9)], 200),
+    # beta again, a pull export: its EU parent GETs a CSV the upstream
+    # serves (served by serve_pull), watermarked on the way out
+    ("t8", "/pull/t8", "key-beta", "eu-parent", [person(10), person(11), person(12)], 200),
 ]
+CSV_COLUMNS = ("name", "idNo", "mobile", "note")
 EXPORTER = {"key-sh": "acme-sh", "key-beta": "beta", "key-mask": "masker"}
 COUNTRY = {"eu-parent": "DE", "us-partner": "US"}
 EXPORTERS = ("acme-sh", "beta", "masker")
 
 
+def customers_csv(customers):
+    """The CSV the upstream serves for a pull export."""
+    out = io.StringIO(newline="")
+    w = csv.writer(out, lineterminator="\r\n")
+    w.writerow(CSV_COLUMNS)
+    for c in customers:
+        w.writerow([c.get(k, "") for k in CSV_COLUMNS])
+    return out.getvalue().encode()
+
+
+def serve_pull(handler, rec):
+    """The upstream of the pull location: the CSV of the transfer the
+    request's X-Test-Id names."""
+    label = rec.header("X-Test-Id")
+    customers = next(t[4] for t in TRANSFERS if t[0] == label)
+    respond(handler, 200, customers_csv(customers), {"Content-Type": "text/csv; charset=utf-8"})
+
+
+def rows_of(item):
+    """The customers as they left (None when nothing left)."""
+    if item["forwarded"] is None:
+        return None
+    if item["path"].startswith("/pull/"):
+        return list(csv.DictReader(io.StringIO(item["forwarded"].decode(), newline="")))
+    return json.loads(item["forwarded"])["customers"]
+
+
 def outcome(item):
-    """The outcome, from what the upstream received; a monitor-mode
+    """The outcome, from what the upstream received (or for a pull, what
+    the client received); a monitor-mode
     transfer is sent untouched and recorded with what would have happened
     (t6 carries what t5 was blocked for)."""
     if item["forwarded"] is None:
@@ -176,11 +210,7 @@ class Filed:
     xborder_policy %s;
     xborder_watermark_key %s/watermark.key;
     xborder_zone xborder_report:8m;
-    xborder_spool %s;
-    xborder_redis 127.0.0.1:%d;
-    xborder_node_id gw-report;
-    xborder_signing_key %s/signing.key;
-    xborder_checkpoint_every 2;
+%s
     map $http_x_recipient $xb_country {
         eu-parent   DE;
         us-partner  US;
@@ -191,9 +221,14 @@ class Filed:
         listen 127.0.0.1:%d;
         location /export/ { %s }
         location /monitor/ { %s xborder_mode monitor; }
+        location /pull/ { %s xborder_inspect response;
+                          add_header X-Xborder-Transfer-Id $xborder_transfer_id always; }
     }
-""" % (CATALOGS, self.policy, DATA, spool, self.redis.port, self.keys, self.up.port,
-            self.port, EXPORT_COMMON, EXPORT_COMMON)
+""" % (CATALOGS, self.policy, DATA,
+            filing_directives(spool, self.redis, self.keys, node_id="gw-report",
+                              checkpoint_every=2, redis_timeout=None), self.up.port,
+            self.port, EXPORT_COMMON, EXPORT_COMMON, EXPORT_COMMON)
+        self.up.routes["/pull/"] = serve_pull
         self.nginx = Nginx(tmp / "nginx", http, workers=1)
         try:
             self.nginx.start(self.port)
@@ -205,22 +240,33 @@ class Filed:
     def send_all(self):
         self.sent = []
         for label, path, key, recipient, customers, status in TRANSFERS:
-            body = json.dumps({"customers": customers}, ensure_ascii=False).encode()
-            r = request(self.port, "POST", path, body,
-                        {"Content-Type": "application/json", "X-Api-Key": key,
-                         "X-Recipient": recipient, "X-Test-Id": label})
+            headers = {"X-Api-Key": key, "X-Recipient": recipient, "X-Test-Id": label}
+            pull = path.startswith("/pull/")
+            if pull:
+                body = customers_csv(customers)
+                r = request(self.port, "GET", path, None, headers)
+            else:
+                body = json.dumps({"customers": customers}, ensure_ascii=False).encode()
+                r = request(self.port, "POST", path, body,
+                            dict(headers, **{"Content-Type": "application/json"}))
             assert r.status == status, (label, r.status, r.body[:400])
             found = self.up.find(label)
             assert len(found) <= 1, label
-            forwarded = found[0] if found else None
+            upstream = found[0] if found else None
+            if pull:        # what left is the response the client received
+                assert upstream is not None and status == 200, label
+                left = r.body
+            else:           # what left is the request the upstream received
+                assert (upstream is None) == (status == 451), label
+                left = upstream.body if upstream else None
             item = {"label": label, "path": path, "exporter": EXPORTER[key],
                     "recipient": recipient, "country": COUNTRY[recipient],
                     "customers": customers, "body": body,
                     "answer": r.json() if status != 200 else None,
-                    "forwarded": forwarded.body if forwarded else None,
-                    "tid": forwarded.header("X-Xborder-Transfer-Id") if forwarded
+                    "forwarded": left,
+                    "tid": r.header("X-Xborder-Transfer-Id") if pull
+                    else upstream.header("X-Xborder-Transfer-Id") if upstream
                     else r.json()["transfer_id"]}
-            assert (forwarded is None) == (status == 451), label
             self.sent.append(item)
         self.records = self.redis.records()
         assert [t for t, _ in self.records] == [s["tid"] for s in self.sent]
@@ -251,8 +297,7 @@ def people_sent(items):
     for s in items:
         if s["forwarded"] is None:
             continue
-        sent = json.loads(s["forwarded"])["customers"]
-        for c in sent:
+        for c in rows_of(s):
             ident = c.get("idNo", "")
             mobile = c.get("mobile", "")
             if re.fullmatch(r"\d{17}[\dX]", ident):
@@ -321,6 +366,10 @@ def entries_in(item):
 
 
 def test_report_totals_equal_what_was_sent(filed):
+    # what the gateway did, from what left: every outcome is present
+    assert [outcome(s) for s in filed.sent] == [
+        "allow", "allow", "allow", "watermark", "block", "block (monitor mode: allow)",
+        "mask", "watermark"]
     rep = json.loads(report(filed))
     assert rep["records_in_period"] == len(TRANSFERS)
     for exporter in EXPORTERS:
@@ -359,12 +408,24 @@ def test_report_totals_equal_what_was_sent(filed):
             assert "%s at %s" % (reason["entry"], reason["path"]) in attempts[0]["reasons"]
     assert answer["article"] in attempts[0]["reasons"]
     assert attempts[0]["rule"] == answer["rule"]
+    # why: one line per reason of the 451 (a catalog entry found in two
+    # fields is one reason), each counting the one blocked transfer
+    why = beta["blocked_attempts"]["reasons"]
+    distinct = {(x.get("entry") or "", x.get("article") or "") for x in answer["reasons"]}
+    assert {x.get("entry") or "" for x in answer["reasons"]} >= {"cn.pi.ric"}
+    assert len(why) == len(distinct), (why, distinct)
+    for line in why:
+        assert line["transfers"] == line["blocked"] == 1, line
+        assert line["label"].count("rule %s" % answer["rule"]) == 1, line["label"]
 
     # mechanisms: the contracts the transfers that left relied on, valid
     # per the policy (the FTZ exporter's transfers relied on the zone's
     # negative list, not on its contract; the monitor-mode transfer on none)
     mechs = {m["ref"]: m for m in beta["mechanisms"]}
-    assert mechs["BETA-SCC-0003"]["transfers"] == 1
+    relied = [s for s in filed.sent if s["exporter"] == "beta" and s["forwarded"] is not None
+              and not s["path"].startswith("/monitor/")]
+    assert [s["recipient"] for s in relied] == ["eu-parent", "eu-parent"]
+    assert mechs["BETA-SCC-0003"]["transfers"] == len(relied)
     assert mechs["BETA-SCC-0003"]["validity"] == "valid"
     assert {m["ref"]: m["transfers"] for m in exporter_of(rep, "masker")["mechanisms"]} \
         == {"MASK-SCC-0002": 1}
@@ -465,6 +526,56 @@ def test_verify_names_a_changed_field(filed):
             in proc.out), proc.out
 
 
+def rehash(fields, old, new):
+    """Change a record's text and store the hash of the new text, as a
+    forger who knows the format would."""
+    assert old in fields["rec"], fields["rec"][:300]
+    fields["rec"] = fields["rec"].replace(old, new, 1)
+    fields["hash"] = hashlib.sha256(fields["rec"].encode()).hexdigest()
+
+
+def test_verify_names_a_rehashed_forgery(filed):
+    """A changed field whose stored hash is recomputed: the next record's
+    prev_hash no longer matches, and verify names the forged record."""
+    entries, chain = stream(filed)
+    sid, fields = entries[2]                     # seq 3, not under a checkpoint
+    assert fields["seq"] == "3"
+    rehash(fields, '"destination":{"country":"DE"', '"destination":{"country":"CN"')
+    filed.client.rewrite("xborder:records", entries)
+    proc = verify(filed)
+    assert proc.returncode == 1
+    assert "hash mismatch" not in proc.out
+    assert ("chain %s: record seq 3 (stream id %s) altered" % (chain, sid)) in proc.out, proc.out
+
+
+def test_verify_names_a_rechained_forgery(filed):
+    """A forger who controls Redis changes seq 3, then rewrites every later
+    record's prev_hash and hash and the chain head: the chain links again,
+    but the signed checkpoints no longer match: verify names the first
+    checkpointed record that differs and the records since the checkpoint
+    before it, among them the forged one."""
+    entries, chain = stream(filed)
+    sid, fields = entries[2]
+    rehash(fields, '"destination":{"country":"DE"', '"destination":{"country":"CN"')
+    prev = fields["hash"]
+    for _, later in entries[3:]:
+        m = re.search(r'"prev_hash":"([0-9a-f]{64})"', later["rec"])
+        rehash(later, m.group(0), '"prev_hash":"%s"' % prev)
+        prev = later["hash"]
+    filed.client.rewrite("xborder:records", entries)
+    filed.client("HSET", "xborder:heads", chain, "%s %s" % (entries[-1][1]["seq"], prev))
+    proc = verify(filed)
+    assert proc.returncode == 1
+    cp_ids = {f["seq"]: i for i, f in filed.client.entries("xborder:checkpoints")}
+    assert "4" in cp_ids, cp_ids
+    assert ("chain %s: record seq 4 (stream id %s) altered or replaced" % (chain, entries[3][0])
+            in proc.out), proc.out
+    assert "checkpoint at seq 4 (checkpoint id %s)" % cp_ids["4"] in proc.out, proc.out
+    # the record actually forged lies between two checkpoints: it is named
+    assert ("seq 3, after the last checkpoint that matches (seq 2), may have been rewritten "
+            "with it") in proc.out, proc.out
+
+
 def test_verify_names_a_deleted_record(filed):
     entries, chain = stream(filed)
     assert filed.client("XDEL", "xborder:records", entries[3][0]) == 1
@@ -542,6 +653,13 @@ def assert_traced(proc, item):
     assert "eu-parent" in proc.out and "(DE)" in proc.out
     assert re.search(r"when:\s+\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+08:00", proc.out), proc.out
     assert "legal ground:" in proc.out and "BETA-SCC-0003" in proc.out, proc.out
+    # the reasons, one readable line each: what, where, why, under what
+    reasons = [line.split(":", 1)[1].strip() for line in proc.out.splitlines()
+               if line.startswith("  reason:")]
+    assert reasons and all("  " not in x and x for x in reasons), reasons
+    assert any(x.startswith("cn.pi.ric at ") and x.endswith(", under mechanism BETA-SCC-0003")
+               for x in reasons), reasons
+    assert "rule R9 (《促进和规范数据跨境流动规定》第八条)" in reasons, reasons
 
 
 def test_trace_recovers_the_transfer_after_reserialisation(filed, tmp_path):
@@ -561,6 +679,24 @@ def test_trace_recovers_the_transfer_from_one_pasted_string(filed, tmp_path):
     assert marked, "no note carries a mark"
     leaked = tmp_path / "pasted.txt"
     leaked.write_text("Forwarded from a partner's ticket:\n%s\n-- end\n" % marked[0])
+    assert_traced(trace(filed, leaked), item)
+
+
+def test_trace_recovers_a_pulled_csv_after_reordering(filed, tmp_path):
+    """The CSV a recipient pulled, re-serialised: columns and rows in
+    another order, every cell quoted, LF line ends, a column added."""
+    item = filed.by("t8")
+    assert outcome(item) == "watermark"
+    rows = rows_of(item)
+    assert len(rows) == len(item["customers"])
+    out = io.StringIO(newline="")
+    columns = ["note", "mobile", "received", "name", "idNo"]
+    w = csv.DictWriter(out, columns, quoting=csv.QUOTE_ALL, lineterminator="\n")
+    w.writeheader()
+    for row in reversed(rows):
+        w.writerow(dict(row, received="2026-01-02"))
+    leaked = tmp_path / "leaked.csv"
+    leaked.write_text(out.getvalue())
     assert_traced(trace(filed, leaked), item)
 
 

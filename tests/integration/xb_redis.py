@@ -4,6 +4,9 @@ RedisServer: a redis-server in a temporary directory with AOF and
 appendfsync always (what `make run` uses), on a free port, that a test can
 kill -9, make slow (DEBUG SLEEP) and restart on the same port and data.
 
+filing_directives(): the http-level directives of a gateway that files to
+a spool and that Redis, with a signing key for checkpoints.
+
 Redis: a RESP2 client on one connection (the one of tests/e2e/xb_redis.py,
 loaded from there so that there is one), plus what an attacker who controls
 Redis could do to the streams: read whole streams and rewrite them keeping
@@ -92,3 +95,20 @@ class RedisServer:
                 rec = json.loads(line)
                 out.append((rec["transfer_id"], rec))
         return out
+
+
+def filing_directives(spool, redis=None, keys=None, node_id="gw-itest", checkpoint_every=7,
+                      redis_timeout="400ms", more=""):
+    """nginx http-context directives that turn filing on: records to the
+    spool directory, and to `redis` (a RedisServer) when given, checkpoints
+    signed with `keys`/signing.key (a `xborder keygen` directory) every
+    `checkpoint_every` records when keys are given."""
+    s = "    xborder_spool %s;\n    xborder_node_id %s;\n" % (spool, node_id)
+    if redis:
+        s += "    xborder_redis 127.0.0.1:%d;\n" % redis.port
+        if redis_timeout:
+            s += "    xborder_redis_timeout %s;\n" % redis_timeout
+    if keys:
+        s += "    xborder_signing_key %s/signing.key;\n    xborder_checkpoint_every %d;\n" % (
+            keys, checkpoint_every)
+    return s + more

@@ -31,16 +31,19 @@ static const char *fmt(int64_t d)
 /* 2026-11-02 is a Monday. */
 #define MON_2_NOV_10H 1793584800000LL /* 2026-11-02T10:00:00+08:00 */
 
-static char *encode(const char *tid, const char *exporter, const char *uscc, const char *ftz,
-                    bool ciio, const char *country, int64_t ts, const char *enforced,
-                    uint64_t general, uint64_t sensitive, uint64_t ytd_g, uint64_t ytd_s)
+static const xb_record_reason default_reasons[] = {
+    {"cn.spi.ric", "identity", "/customers/0/idNo", "《促进和规范数据跨境流动规定》第八条",
+     "SCC-2026-001"}};
+
+static char *encode_with(const char *tid, const char *exporter, const char *uscc,
+                         const char *ftz, bool ciio, const char *country, int64_t ts,
+                         const char *enforced, uint64_t general, uint64_t sensitive,
+                         uint64_t ytd_g, uint64_t ytd_s, const xb_record_reason *reasons,
+                         size_t n_reasons)
 {
     static const char *paths[] = {"/customers/0/idNo", "/customers/1/idNo"};
     static const xb_record_category cats[] = {{"cn.spi.ric", "sensitive-pi", 2, paths, 2},
                                               {"cn.pi.mobile", "pi", 1, paths, 1}};
-    static const xb_record_reason reasons[] = {
-        {"cn.spi.ric", "identity", "/customers/0/idNo", "《促进和规范数据跨境流动规定》第八条",
-         "SCC-2026-001"}};
     xb_transfer_record r;
     memset(&r, 0, sizeof(r));
     r.transfer_id = tid;
@@ -66,7 +69,7 @@ static char *encode(const char *tid, const char *exporter, const char *uscc, con
     r.categories = cats;
     r.n_categories = 2;
     r.reasons = reasons;
-    r.n_reasons = 1;
+    r.n_reasons = n_reasons;
     r.subjects_general = general;
     r.subjects_sensitive = sensitive;
     r.ytd_general = ytd_g;
@@ -87,6 +90,14 @@ static char *encode(const char *tid, const char *exporter, const char *uscc, con
     xb_buf b = XB_BUF_INIT;
     assert_int_equal(xb_record_encode(&r, &b), XB_OK);
     return xb_buf_take(&b);
+}
+
+static char *encode(const char *tid, const char *exporter, const char *uscc, const char *ftz,
+                    bool ciio, const char *country, int64_t ts, const char *enforced,
+                    uint64_t general, uint64_t sensitive, uint64_t ytd_g, uint64_t ytd_s)
+{
+    return encode_with(tid, exporter, uscc, ftz, ciio, country, ts, enforced, general,
+                       sensitive, ytd_g, ytd_s, default_reasons, 1);
 }
 
 static void test_record_reads_back(void **state)
@@ -172,6 +183,64 @@ static uint64_t tally(const rp_tally *t, const char *key)
         if (!strcmp(t->items[i].key, key))
             return t->items[i].transfers;
     return 0;
+}
+
+static const rp_tally_item *tally_item(const rp_tally *t, const char *key)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (!strcmp(t->items[i].key, key))
+            return &t->items[i];
+    fail_msg("no tally item %s", key);
+    return NULL;
+}
+
+/* Why transfers were blocked: a reason found in several fields of one
+ * transfer counts that transfer once; a reason that is the rule itself is
+ * labelled with the rule once. */
+static void test_block_reasons_count_transfers(void **state)
+{
+    (void)state;
+    static const char *art8 = "《促进和规范数据跨境流动规定》第八条";
+    static const xb_record_reason reasons[] = {
+        {"", "", "", "《促进和规范数据跨境流动规定》第八条", ""},
+        {"cn.spi.ric", "identity", "/customers/0/idNo", "GB/T 35273-2020 附录B", ""},
+        {"cn.spi.ric", "identity", "/customers/1/idNo", "GB/T 35273-2020 附录B", ""},
+        {"cn.pi.mobile", "contact", "/customers/0/mobile", "PIPL 4", "SCC-1"}};
+    rp_report_options o = {0};
+    rp_report *rep = rp_report_new(&o);
+    rp_record_parser *p = rp_record_parser_new();
+    const char *tids[] = {"00000000000000c1", "00000000000000c2"};
+    for (int i = 0; i < 2; i++) {
+        /* the second blocked transfer has only the rule and one ID */
+        char *text = encode_with(tids[i], "acme", "USCC-A", "", false, "US",
+                                 MON_2_NOV_10H + i, "block", 0, 0, 0, 0, reasons,
+                                 i ? 2 : 4);
+        rp_record r;
+        char err[128];
+        assert_int_equal(rp_record_parse(p, text, strlen(text), &r, err, sizeof(err)), XB_OK);
+        assert_int_equal(rp_report_add(rep, &r), XB_OK);
+        free(text);
+    }
+    rp_record_parser_free(p);
+    rp_report_finish(rep);
+    const rp_exporter_report *a = exporter(rep, "acme");
+    assert_int_equal(a->blocked, 2);
+    assert_int_equal(a->block_reasons.n, 3);
+    char key[256];
+    snprintf(key, sizeof(key), "%s|||", art8);
+    const rp_tally_item *rule = tally_item(&a->block_reasons, key);
+    assert_int_equal(rule->transfers, 2);
+    assert_int_equal(rule->blocked, 2);
+    snprintf(key, sizeof(key), "rule R9 - %s", art8);
+    assert_string_equal(rule->label, key);
+    const rp_tally_item *ric = tally_item(&a->block_reasons,
+                                          "GB/T 35273-2020 附录B|cn.spi.ric|identity|");
+    assert_int_equal(ric->transfers, 2); /* not 3: two IDs of one transfer count once */
+    assert_int_equal(ric->blocked, 2);
+    assert_string_equal(ric->label, "cn.spi.ric - GB/T 35273-2020 附录B - rule R9");
+    assert_int_equal(tally_item(&a->block_reasons, "PIPL 4|cn.pi.mobile|contact|SCC-1")
+                         ->transfers, 1);
+    rp_report_free(rep);
 }
 
 static void test_aggregation_per_exporter(void **state)
@@ -360,6 +429,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_record_reads_back),
         cmocka_unit_test(test_aggregation_per_exporter),
+        cmocka_unit_test(test_block_reasons_count_transfers),
         cmocka_unit_test(test_threshold_boundaries),
         cmocka_unit_test(test_business_days),
         cmocka_unit_test(test_time_stamps),

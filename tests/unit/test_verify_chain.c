@@ -303,6 +303,64 @@ static void test_checkpointed_record_rewritten(void **state)
     }
     rp_verifier *v = run(f, false);
     expect_one(v, RP_PROBLEM_ALTERED, "record seq 8 ", "signed by the checkpoint at seq 8");
+    /* seq 5-7 were not touched, but nothing tells them apart from records
+     * rewritten together with seq 8: they are named as suspects */
+    expect_one(v, RP_PROBLEM_ALTERED, "record seq 8 ",
+               "; seq 5-7, after the last checkpoint that matches (seq 4), may have been "
+               "rewritten with it");
+    rp_verifier_free(v);
+}
+
+static void test_rechained_forgery_names_the_records_since_the_last_checkpoint(void **state)
+{
+    fixture *f = *state;
+    /* The forger changes seq 6, which no checkpoint signs, and rewrites the
+     * chain from there on: the checkpoint at seq 8 catches it, and the
+     * problem names seq 5-7 as records that may have been rewritten. */
+    char prev[XB_HASH_HEX];
+    memcpy(prev, find(f, "gw1/0", "5")->hash, XB_HASH_HEX);
+    for (int s = 6; s <= 12; s++) {
+        char seq[16];
+        snprintf(seq, sizeof(seq), "%d", s);
+        filed *e = find(f, "gw1/0", seq);
+        if (s == 6)
+            alter(e, "\"DE\"", "\"US\"", true);
+        char *p = strstr(e->rec, "\"prev_hash\":\"") + 13;
+        memcpy(p, prev, 64);
+        xb_sha256_hex(e->rec, strlen(e->rec), e->hash);
+        memcpy(prev, e->hash, XB_HASH_HEX);
+    }
+    rp_verifier *v = run(f, false);
+    expect_one(v, RP_PROBLEM_ALTERED, "record seq 8 ",
+               "signed by the checkpoint at seq 8 (checkpoint id ");
+    expect_one(v, RP_PROBLEM_ALTERED, "record seq 8 ", "; seq 5-7, after the last checkpoint "
+               "that matches (seq 4), may have been rewritten with it");
+    rp_verifier_free(v);
+}
+
+static void test_rechained_before_the_first_checkpoint(void **state)
+{
+    fixture *f = *state;
+    /* Rewritten from seq 2: no checkpoint before seq 4 vouches for seq 1-3. */
+    char prev[XB_HASH_HEX];
+    memcpy(prev, find(f, "gw1/0", "1")->hash, XB_HASH_HEX);
+    for (int s = 2; s <= 12; s++) {
+        char seq[16];
+        snprintf(seq, sizeof(seq), "%d", s);
+        filed *e = find(f, "gw1/0", seq);
+        if (s == 2)
+            alter(e, "\"DE\"", "\"US\"", true);
+        char *p = strstr(e->rec, "\"prev_hash\":\"") + 13;
+        memcpy(p, prev, 64);
+        xb_sha256_hex(e->rec, strlen(e->rec), e->hash);
+        memcpy(prev, e->hash, XB_HASH_HEX);
+    }
+    rp_verifier *v = run(f, false);
+    /* both checkpoints disagree; the first names seq 1-3 */
+    assert_true(has_problem(v, RP_PROBLEM_ALTERED,
+                            "; seq 1-3, which no matching checkpoint covers, may have been "
+                            "rewritten with it"));
+    assert_true(has_problem(v, RP_PROBLEM_ALTERED, "record seq 8 "));
     rp_verifier_free(v);
 }
 
@@ -518,6 +576,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_prev_hash_changed_names_that_record, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_checkpointed_record_rewritten, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_rechained_forgery_names_the_records_since_the_last_checkpoint, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rechained_before_the_first_checkpoint, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_deleted_record_is_missing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_truncated_tail_is_missing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_inserted_duplicate, setup, teardown),
