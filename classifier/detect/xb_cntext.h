@@ -35,6 +35,11 @@ typedef struct xb_text_match {
     double confidence; /* 0..1 */
 } xb_text_match;
 
+/* Confidence of a plausible name that is the whole value of a field that is
+ * not a name field: below the default threshold; the engine raises it when
+ * the field is opaque and the record holds a personal identifier. */
+#define XB_NAME_BARE_CONFIDENCE 0.4
+
 /* Return the number of matches written to out (at most max_out). Matches are
  * ordered by start and do not overlap. */
 size_t xb_find_person_names(const char *s, size_t n, bool field_hint,

@@ -288,6 +288,9 @@ static xb_status push_finding(xb_detect_ctx *dc, uint32_t entry,
     if (!f->path || (m->identifier && !f->identifier) || (dc->keep_values && !f->value))
         return XB_ERR_NOMEM;
     out->n++;
+    /* record evidence: a finding that waits for its record (xb_evidence.c) */
+    if (dc->rec.need && !xb_record_add_provisional(&dc->rec, out->n - 1))
+        out->n--;
     return XB_OK;
 }
 
@@ -389,6 +392,26 @@ static xb_status token_match(xb_detect_ctx *dc, xb_det_id det,
 }
 
 
+/* ---- record evidence (xb_evidence.c): an IMEI alone in an opaque field is
+ * reported by its reporting body: one allocating today (0.75), or one that
+ * allocated in the past when the record holds another device identifier. */
+static xb_status imei_match(xb_detect_ctx *dc, const xb_token *tk, const char *s,
+                            const char *t, size_t n, size_t ns)
+{
+    double conf = 0.6;
+    if (xb_whole_value(t, n, ns, tk->end) &&
+        xb_field_is_opaque(dc->v->field, dc->v->field_len)) {
+        xb_imei_body body = xb_imei_reporting_body(s);
+        if (body != XB_IMEI_BODY_NONE)
+            conf = 0.75;
+        if (body == XB_IMEI_BODY_FORMER && !xb_record_has(&dc->rec, XB_EV_DEVICE))
+            dc->rec.need = XB_EV_DEVICE;
+    }
+    xb_status st = token_match(dc, XB_D_IMEI, tk, NULL, 0, conf, ns);
+    dc->rec.need = 0;
+    return st;
+}
+
 /* True when s[0..n) is four groups of 1-3 digits joined by single dots. */
 static bool dotted_quad_shape(const char *s, size_t n)
 {
@@ -474,7 +497,7 @@ static xb_status classify_token(xb_detect_ctx *dc, const xb_token *tk,
                     return token_match(dc, XB_D_RIC15, tk, s, len, 0.45, ns);
             }
             if (xb_valid_imei(s, len))
-                return token_match(dc, XB_D_IMEI, tk, NULL, 0, 0.6, ns);
+                return imei_match(dc, tk, s, t, n, ns);
             return XB_OK;
         default:
             break;
@@ -669,7 +692,7 @@ static xb_status scan_ipv4(xb_detect_ctx *dc, const char *t, size_t n)
         match_info m = {0};
         m.ns = s;
         m.ne = e;
-        m.confidence = 0.6;
+        m.confidence = xb_ipv4_confidence(t, n, s, e); /* record evidence */
         xb_status st = emit_det(dc, XB_D_IPV4, m);
         if (st != XB_OK)
             return st;
@@ -928,6 +951,15 @@ static xb_status scan_cntext(xb_detect_ctx *dc, xb_det_id det, const char *t,
                    ? xb_find_person_names(t, n, hint, ms, 32)
                    : xb_find_addresses(t, n, hint, ms, 32);
     for (size_t i = 0; i < k; i++) {
+        /* ---- record evidence (xb_evidence.c): a bare name in an opaque
+         * field counts when its record holds a personal identifier. */
+        if (det == XB_D_PERSON_NAME && !hint && k == 1 &&
+            ms[0].confidence == XB_NAME_BARE_CONFIDENCE &&
+            xb_field_is_opaque(dc->v->field, dc->v->field_len)) {
+            ms[0].confidence = 0.75;
+            if (!xb_record_has(&dc->rec, XB_EV_PERSON))
+                dc->rec.need = XB_EV_PERSON;
+        }
         const xb_idx_list *l = &dc->engine->by_det[det];
         for (size_t j = 0; j < l->n; j++) {
             match_info m = {0};
@@ -940,6 +972,7 @@ static xb_status scan_cntext(xb_detect_ctx *dc, xb_det_id det, const char *t,
             if (st != XB_OK)
                 return st;
         }
+        dc->rec.need = 0;
     }
     return XB_OK;
 }
@@ -1070,7 +1103,7 @@ static bool has_byte_class(const char *t, size_t n, uint8_t cls)
     return false;
 }
 
-xb_status xb_detect_value(xb_detect_ctx *dc, const xb_value *v)
+static xb_status detect_value(xb_detect_ctx *dc, const xb_value *v)
 {
     const xb_engine *e = dc->engine;
     dc->v = v;
@@ -1178,6 +1211,22 @@ xb_status xb_detect_value(xb_detect_ctx *dc, const xb_value *v)
         (st = scan_keywords(dc, t, n)) != XB_OK)
         return st;
     return XB_OK;
+}
+
+/* ---- record evidence (xb_evidence.c): records begin and end around values */
+xb_status xb_detect_value(xb_detect_ctx *dc, const xb_value *v)
+{
+    xb_record_enter(&dc->rec, dc->out, v);
+    xb_status st = detect_value(dc, v);
+    if (st == XB_OK)
+        xb_record_after_value(&dc->rec, dc->out, dc->value_first_finding);
+    dc->rec.need = 0;
+    return st;
+}
+
+void xb_detect_finish(xb_detect_ctx *dc)
+{
+    xb_record_resolve(&dc->rec, dc->out);
 }
 
 bool xb_detect_last_value_clean(const xb_detect_ctx *dc)

@@ -783,7 +783,7 @@ size_t xb_find_person_names(const char *s, size_t n, bool field_hint,
         while (b > a && is_ascii_space(s[b - 1]))
             b--;
         if (b - a <= 40 && whole_name(s, a, b, &end) >= 0.9 && end == b)
-            emit(&st, a, end, 0.4);
+            emit(&st, a, end, XB_NAME_BARE_CONFIDENCE);
     }
     return st.k;
 }
