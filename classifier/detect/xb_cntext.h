@@ -39,6 +39,11 @@ typedef struct xb_text_match {
  * not a name field: below the default threshold; the engine raises it when
  * the field is opaque and the record holds a personal identifier. */
 #define XB_NAME_BARE_CONFIDENCE 0.4
+/* The same for weaker bare values, never raised by the record: a value
+ * ending in a place suffix (刘家庄), or two characters whose surname is not
+ * among the ~120 most frequent or whose given-name character is not a
+ * frequent one (徐汇, 申通). */
+#define XB_NAME_BARE_WEAK_CONFIDENCE 0.3
 
 /* Return the number of matches written to out (at most max_out). Matches are
  * ordered by start and do not overlap. */

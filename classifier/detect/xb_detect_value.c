@@ -449,6 +449,10 @@ static xb_status classify_token(xb_detect_ctx *dc, const xb_token *tk,
      * the IPv4 scanner. */
     if (digits && dotted_quad_shape(t + tk->start, tk->end - tk->start))
         return XB_OK;
+    /* Four or more dot-joined groups are OIDs and versions
+     * (1.3.6.1.4.1.9.24.48), never phone, ID or card numbers. */
+    if (digits && tk->dots >= 3)
+        return XB_OK;
 
     if (digits) {
         switch (len) {

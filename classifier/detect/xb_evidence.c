@@ -66,14 +66,29 @@ bool xb_field_is_opaque(const char *field, size_t n)
     return generic_word(w, letters);
 }
 
+/* Legacy 15-digit taxpayer and resident numbers begin with a province and
+ * prefecture code; several reporting bodies share their first two digits
+ * (35 Fujian, 33 Zhejiang, 44 Guangdong, 45 Guangxi, 50-54 Chongqing to
+ * Tibet). Such a prefix is not evidence of an IMEI. max_prefecture: the
+ * highest prefecture code of the province (9 for Fujian; 70 as a bound for
+ * the others) - 90 is the province-administered county code. */
+static bool area_code_prefix(const char *d, int max_prefecture)
+{
+    int pref = (d[2] - '0') * 10 + (d[3] - '0');
+    return (pref >= 1 && pref <= max_prefecture) || pref == 90;
+}
+
 xb_imei_body xb_imei_reporting_body(const char *d)
 {
     int rbi = (d[0] - '0') * 10 + (d[1] - '0');
     switch (rbi) {
-    case 1: case 35: case 86: case 99:
+    case 35: /* BABT, the largest body: with a Fujian prefix, ask the record */
+        return area_code_prefix(d, 9) ? XB_IMEI_BODY_FORMER : XB_IMEI_BODY_CURRENT;
+    case 1: case 86: case 99:
         return XB_IMEI_BODY_CURRENT;
-    case 10: case 30: case 33: case 44: case 45: case 49:
-    case 50: case 51: case 52: case 53: case 54: case 91:
+    case 33: case 44: case 45: case 50: case 51: case 52: case 53: case 54:
+        return area_code_prefix(d, 70) ? XB_IMEI_BODY_NONE : XB_IMEI_BODY_FORMER;
+    case 10: case 30: case 49: case 91:
         return XB_IMEI_BODY_FORMER;
     default:
         return XB_IMEI_BODY_NONE;
@@ -94,7 +109,10 @@ xb_ipv4_kind xb_ipv4_classify(const char *s, size_t n)
         return XB_IPV4_SPECIAL;
     if (o[3] == 255 && o[2] == 255)
         return XB_IPV4_SPECIAL;
-    if (o[0] < 10 && o[1] < 10 && o[2] < 10)
+    /* major.minor.patch.build with one-digit major and minor: 1.0.2.15,
+     * 5.3.12.7. Few user addresses start so (1.1.1.1 and 8.8.8.8 are public
+     * resolvers, not users). */
+    if (o[0] < 10 && o[1] < 10)
         return XB_IPV4_VERSION;
     return XB_IPV4_ADDRESS;
 }
@@ -162,8 +180,9 @@ static unsigned evidence_of(const char *detector)
         XB_D_FOREIGN_PR_2017, XB_D_PASSPORT, XB_D_HKMO_HOME_RETURN,
         XB_D_TAIWAN_PERMIT, XB_D_MAINLAND_HKMO, XB_D_MOBILE, XB_D_EMAIL,
         XB_D_BANK_CARD};
-    static const xb_det_id device[] = {XB_D_IMEI, XB_D_VIN, XB_D_MAC, XB_D_IPV4,
-                                       XB_D_IPV6};
+    /* Not IP addresses (every web order carries the client's IP) nor plates
+     * (every waybill carries the truck's). */
+    static const xb_det_id device[] = {XB_D_IMEI, XB_D_VIN, XB_D_MAC};
     /* Built-in detectors report their registry name: compare pointers. */
     for (size_t i = 0; i < sizeof(person) / sizeof(person[0]); i++)
         if (detector == xb_builtin_detector_at(person[i])->name)

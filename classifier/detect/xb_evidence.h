@@ -15,7 +15,7 @@
  *     IMEI of a former reporting body) when the same record - JSON array
  *     element, CSV row, XML element, form body, text line - carries a
  *     personal identifier (resident ID, passport, mobile, e-mail, bank card)
- *     (resp. a device identifier: IMEI, VIN, MAC, IP). The record's other
+ *     (resp. a device identifier: IMEI, VIN, MAC). The record's other
  *     values may come after the candidate, so the candidate is reported
  *     provisionally and withdrawn when the record ends without that evidence
  *     (xb_record_ctx below).
@@ -41,10 +41,15 @@ bool xb_field_is_opaque(const char *field, size_t n);
 /* Reporting body of an IMEI's first two digits (GSMA TS.06 v25.0 Appendix A,
  * 2024): 01 CTIA/PTCRB (US), 35 BABT (UK), 86 TAF (China) and 99 GHA
  * allocate TACs today; 10 30 33 44 45 49 50-54 91 allocated in the past;
- * 00-09 are test IMEIs; everything else is unallocated. */
+ * 00-09 are test IMEIs; everything else is unallocated. Where the two digits
+ * are also a province code (35 Fujian, 33, 44, 45, 50-54) and the next two a
+ * prefecture code, the number is shaped like a legacy 15-digit taxpayer or
+ * resident number: 35 then counts as FORMER (the record decides), the
+ * former bodies as NONE. */
 typedef enum xb_imei_body {
     XB_IMEI_BODY_NONE = 0,   /* unallocated or test range */
-    XB_IMEI_BODY_FORMER,     /* a body that no longer allocates */
+    XB_IMEI_BODY_FORMER,     /* a body that no longer allocates: needs a device
+                                identifier in the record */
     XB_IMEI_BODY_CURRENT     /* a body allocating TACs today */
 } xb_imei_body;
 xb_imei_body xb_imei_reporting_body(const char *digits15);
@@ -53,7 +58,7 @@ xb_imei_body xb_imei_reporting_body(const char *digits15);
 typedef enum xb_ipv4_kind {
     XB_IPV4_ADDRESS = 0,   /* unicast address, public or private */
     XB_IPV4_SPECIAL,       /* 0/8, 127/8, 169.254/16, 224/4 multicast, 240/4, broadcast */
-    XB_IPV4_VERSION        /* every octet but the last below 10: 1.0.2.15 */
+    XB_IPV4_VERSION        /* first two octets below 10: 1.0.2.15, 5.3.12.7 */
 } xb_ipv4_kind;
 xb_ipv4_kind xb_ipv4_classify(const char *s, size_t n);
 
@@ -71,7 +76,8 @@ double xb_ipv4_confidence(const char *t, size_t n, size_t s, size_t e);
 /* Evidence a record can hold (bit set). */
 enum {
     XB_EV_PERSON = 1u << 0, /* resident ID family, passport/permits, mobile, e-mail, bank card */
-    XB_EV_DEVICE = 1u << 1  /* IMEI, VIN, MAC, IPv4/IPv6 */
+    XB_EV_DEVICE = 1u << 1  /* IMEI, VIN, MAC (not IP or plate: every web order
+                               and waybill has one) */
 };
 
 #define XB_RECORD_MAX_PROVISIONAL 32
