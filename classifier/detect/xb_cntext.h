@@ -35,14 +35,20 @@ typedef struct xb_text_match {
     double confidence; /* 0..1 */
 } xb_text_match;
 
+/* Confidence of a plausible name that is the whole value of a field that is
+ * not a name field: below the default threshold; the engine raises it when
+ * the field is opaque and the record holds a personal identifier. */
+#define XB_NAME_BARE_CONFIDENCE 0.4
+/* The same for weaker bare values, never raised by the record: a value
+ * ending in a place suffix (刘家庄), or two characters whose surname is not
+ * among the ~120 most frequent or whose given-name character is not a
+ * frequent one (徐汇, 申通). */
+#define XB_NAME_BARE_WEAK_CONFIDENCE 0.3
+
 /* Return the number of matches written to out (at most max_out). Matches are
  * ordered by start and do not overlap. */
 size_t xb_find_person_names(const char *s, size_t n, bool field_hint,
                             xb_text_match *out, size_t max_out);
-/* The whole value as one name ("张伟", "欧阳娜娜"), or nothing: for values
- * under opaque field names, where nothing else says it is a name. */
-size_t xb_find_person_names_whole(const char *s, size_t n, xb_text_match *out,
-                                  size_t max_out);
 size_t xb_find_addresses(const char *s, size_t n, bool field_hint,
                          xb_text_match *out, size_t max_out);
 

@@ -23,7 +23,6 @@
 
 #include "xb_cntext.h"
 #include "xb_engine_internal.h"
-#include "xb_field_opaque.h"
 #include "xb_tokens.h"
 #include "xb_validate.h"
 
@@ -126,7 +125,6 @@ static void lookup_field(xb_detect_ctx *dc, const char *field, size_t len)
     dc->hinted = NULL;
     dc->n_hinted = 0;
     dc->field_coord = COORD_NONE;
-    dc->field_opaque = false;
     if (len == 0)
         return;
     uint64_t h = hash_bytes(field, len);
@@ -144,12 +142,10 @@ static void lookup_field(xb_detect_ctx *dc, const char *field, size_t len)
         slot->used = true;
         compute_field_entries(dc->engine, field, len, slot);
         slot->coord = (uint8_t)coord_field(field, len);
-        slot->opaque = xb_field_opaque(field, len);
     }
     dc->hinted = slot->entries;
     dc->n_hinted = slot->n;
     dc->field_coord = slot->coord;
-    dc->field_opaque = slot->opaque;
 }
 
 static bool is_hinted(const xb_detect_ctx *dc, uint32_t entry)
@@ -321,6 +317,9 @@ static xb_status push_finding(xb_detect_ctx *dc, uint32_t entry,
     if (!f->path || (m->identifier && !f->identifier) || (dc->keep_values && !f->value))
         return XB_ERR_NOMEM;
     out->n++;
+    /* record evidence: a finding that waits for its record (xb_evidence.c) */
+    if (dc->rec.need && !xb_record_add_provisional(&dc->rec, out->n - 1))
+        out->n--;
     return XB_OK;
 }
 
@@ -422,30 +421,24 @@ static xb_status token_match(xb_detect_ctx *dc, xb_det_id det,
 }
 
 
-/* The token is the whole value (surrounding blanks aside). */
-static bool whole_value(const char *t, size_t n, size_t s, size_t e)
+/* ---- record evidence (xb_evidence.c): an IMEI alone in an opaque field is
+ * reported by its reporting body: one allocating today (0.75), or one that
+ * allocated in the past when the record holds another device identifier. */
+static xb_status imei_match(xb_detect_ctx *dc, const xb_token *tk, const char *s,
+                            const char *t, size_t n, size_t ns)
 {
-    while (s > 0 && (t[s - 1] == ' ' || t[s - 1] == '\t'))
-        s--;
-    while (e < n && (t[e] == ' ' || t[e] == '\t'))
-        e++;
-    return s == 0 && e == n;
-}
-
-/*
- * A 15-digit Luhn number alone under an opaque field name: an IMEI when its
- * reporting-body identifier (the first two digits of the TAC) is one of the
- * bodies that allocate nearly all handset TACs: 01 (PTCRB, US), 35 (BABT,
- * UK), 86 (TAF, China), 99 (GHA). A random 15-digit number passes Luhn and
- * such a prefix 4 times in 1,000.
- */
-static bool imei_whole_opaque(const xb_detect_ctx *dc, const xb_token *tk, const char *t,
-                              size_t n, const char *digits)
-{
-    if (!dc->field_opaque || dc->v->kind == XB_VALUE_KEY || !whole_value(t, n, tk->start, tk->end))
-        return false;
-    return !memcmp(digits, "01", 2) || !memcmp(digits, "35", 2) || !memcmp(digits, "86", 2) ||
-           !memcmp(digits, "99", 2);
+    double conf = 0.6;
+    if (xb_whole_value(t, n, ns, tk->end) &&
+        xb_field_is_opaque(dc->v->field, dc->v->field_len)) {
+        xb_imei_body body = xb_imei_reporting_body(s);
+        if (body != XB_IMEI_BODY_NONE)
+            conf = 0.75;
+        if (body == XB_IMEI_BODY_FORMER && !xb_record_has(&dc->rec, XB_EV_DEVICE))
+            dc->rec.need = XB_EV_DEVICE;
+    }
+    xb_status st = token_match(dc, XB_D_IMEI, tk, NULL, 0, conf, ns);
+    dc->rec.need = 0;
+    return st;
 }
 
 /* True when s[0..n) is four groups of 1-3 digits joined by single dots. */
@@ -484,6 +477,10 @@ static xb_status classify_token(xb_detect_ctx *dc, const xb_token *tk,
      * number), never a phone, ID or card number joined by dots: leave it to
      * the IPv4 scanner. */
     if (digits && dotted_quad_shape(t + tk->start, tk->end - tk->start))
+        return XB_OK;
+    /* Four or more dot-joined groups are OIDs and versions
+     * (1.3.6.1.4.1.9.24.48), never phone, ID or card numbers. */
+    if (digits && tk->dots >= 3)
         return XB_OK;
 
     if (digits) {
@@ -533,8 +530,7 @@ static xb_status classify_token(xb_detect_ctx *dc, const xb_token *tk,
                     return token_match(dc, XB_D_RIC15, tk, s, len, 0.45, ns);
             }
             if (xb_valid_imei(s, len))
-                return token_match(dc, XB_D_IMEI, tk, NULL, 0,
-                                   imei_whole_opaque(dc, tk, t, n, s) ? 0.75 : 0.6, ns);
+                return imei_match(dc, tk, s, t, n, ns);
             return XB_OK;
         default:
             break;
@@ -700,18 +696,6 @@ static xb_status scan_colon_forms(xb_detect_ctx *dc, const char *t, size_t n)
     return XB_OK;
 }
 
-/* Not 0.x.x.x, 127.x, multicast/reserved (224 and up, so also netmasks)
- * nor four single digits: the addresses a user's host can have. */
-static bool ipv4_public_or_private(const char *s, size_t n)
-{
-    unsigned first = 0;
-    for (size_t i = 0; i < n && s[i] != '.'; i++)
-        first = first * 10 + (unsigned)(s[i] - '0');
-    /* four single digits ("1.2.3.4", "2.0.1.5") read as a version */
-    bool version_like = n == 7;
-    return first != 0 && first != 127 && first < 224 && !version_like;
-}
-
 static xb_status scan_ipv4(xb_detect_ctx *dc, const char *t, size_t n)
 {
     size_t i = 0;
@@ -741,11 +725,7 @@ static xb_status scan_ipv4(xb_detect_ctx *dc, const char *t, size_t n)
         match_info m = {0};
         m.ns = s;
         m.ne = e;
-        /* an address alone under an opaque field name: as good as a hint */
-        m.confidence = dc->field_opaque && dc->v->kind != XB_VALUE_KEY &&
-                               whole_value(t, n, s, e) && ipv4_public_or_private(t + s, e - s)
-                           ? 0.75
-                           : 0.6;
+        m.confidence = xb_ipv4_confidence(t, n, s, e); /* record evidence */
         xb_status st = emit_det(dc, XB_D_IPV4, m);
         if (st != XB_OK)
             return st;
@@ -1000,17 +980,18 @@ static xb_status scan_cntext(xb_detect_ctx *dc, xb_det_id det, const char *t,
 {
     xb_text_match ms[32];
     bool hint = any_hinted(dc, det);
-    size_t k = 0;
-    /* names alone under an opaque field name are read as in a name field,
-     * a little less sure */
-    if (det == XB_D_PERSON_NAME && !hint && dc->field_opaque &&
-        (k = xb_find_person_names_whole(t, n, ms, 32)) > 0)
-        for (size_t i = 0; i < k; i++)
-            ms[i].confidence -= 0.05;
-    else
-        k = det == XB_D_PERSON_NAME ? xb_find_person_names(t, n, hint, ms, 32)
-                                    : xb_find_addresses(t, n, hint, ms, 32);
+    size_t k = det == XB_D_PERSON_NAME ? xb_find_person_names(t, n, hint, ms, 32)
+                                       : xb_find_addresses(t, n, hint, ms, 32);
     for (size_t i = 0; i < k; i++) {
+        /* ---- record evidence (xb_evidence.c): a bare name in an opaque
+         * field counts when its record holds a personal identifier. */
+        if (det == XB_D_PERSON_NAME && !hint && k == 1 &&
+            ms[0].confidence == XB_NAME_BARE_CONFIDENCE &&
+            xb_field_is_opaque(dc->v->field, dc->v->field_len)) {
+            ms[0].confidence = 0.75;
+            if (!xb_record_has(&dc->rec, XB_EV_PERSON))
+                dc->rec.need = XB_EV_PERSON;
+        }
         const xb_idx_list *l = &dc->engine->by_det[det];
         for (size_t j = 0; j < l->n; j++) {
             match_info m = {0};
@@ -1023,6 +1004,7 @@ static xb_status scan_cntext(xb_detect_ctx *dc, xb_det_id det, const char *t,
             if (st != XB_OK)
                 return st;
         }
+        dc->rec.need = 0;
     }
     return XB_OK;
 }
@@ -1168,7 +1150,7 @@ static bool has_byte_class(const char *t, size_t n, uint8_t cls)
     return false;
 }
 
-xb_status xb_detect_value(xb_detect_ctx *dc, const xb_value *v)
+static xb_status detect_value(xb_detect_ctx *dc, const xb_value *v)
 {
     const xb_engine *e = dc->engine;
     dc->v = v;
@@ -1274,6 +1256,22 @@ xb_status xb_detect_value(xb_detect_ctx *dc, const xb_value *v)
         (st = scan_keywords(dc, t, n)) != XB_OK)
         return st;
     return XB_OK;
+}
+
+/* ---- record evidence (xb_evidence.c): records begin and end around values */
+xb_status xb_detect_value(xb_detect_ctx *dc, const xb_value *v)
+{
+    xb_record_enter(&dc->rec, dc->out, v);
+    xb_status st = detect_value(dc, v);
+    if (st == XB_OK)
+        xb_record_after_value(&dc->rec, dc->out, dc->value_first_finding);
+    dc->rec.need = 0;
+    return st;
+}
+
+void xb_detect_finish(xb_detect_ctx *dc)
+{
+    xb_record_resolve(&dc->rec, dc->out);
 }
 
 bool xb_detect_last_value_clean(const xb_detect_ctx *dc)

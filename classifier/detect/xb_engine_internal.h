@@ -19,6 +19,7 @@
 #include "../parse/xb_parser.h"
 #include "../scan/xb_scan.h"
 #include "xb_detector_ids.h"
+#include "xb_evidence.h"
 #include "xb_normalize.h"
 
 typedef struct xb_idx_list {
@@ -121,7 +122,6 @@ typedef struct xb_field_cache_slot {
     uint32_t entries[XB_FIELD_MAX_ENTRIES];
     uint8_t n;
     uint8_t coord;       /* 0 none, 1 latitude field, 2 longitude field */
-    bool opaque;         /* xb_field_opaque(): the name says nothing */
     bool used;
 } xb_field_cache_slot;
 
@@ -162,9 +162,9 @@ typedef struct xb_detect_ctx {
     const uint32_t *hinted;   /* entries whose field names match */
     size_t n_hinted;
     uint8_t field_coord;      /* coordinate kind of the current field */
-    bool field_opaque;        /* the current field's name says nothing */
     size_t value_first_finding; /* index of the first finding of this value */
     xb_buf scratch;
+    xb_record_ctx rec;        /* record evidence, provisional findings (xb_evidence.c) */
 } xb_detect_ctx;
 
 xb_status xb_detect_ctx_init(xb_detect_ctx *dc, const xb_engine *e,
@@ -180,6 +180,10 @@ xb_status xb_detect_content(xb_detect_ctx *dc, const char *path,
                             const char *content_type, const char *filename,
                             const uint8_t *prefix, size_t prefix_len,
                             size_t span_start, size_t span_end);
+
+/* End of the body: withdraw provisional findings of the last record that
+ * found no evidence (xb_evidence.h). Call before reading the findings. */
+void xb_detect_finish(xb_detect_ctx *dc);
 
 /* True when the value produced no finding (for watermark carriers). */
 bool xb_detect_last_value_clean(const xb_detect_ctx *dc);

@@ -761,24 +761,23 @@ static bool field_names(const char *s, size_t n, scan_state *st)
     return count > 0;
 }
 
-size_t xb_find_person_names_whole(const char *s, size_t n, xb_text_match *out,
-                                  size_t max_out)
+/* A bare value s[a..b) that is weak evidence of a name: a place suffix at
+ * its end, or two characters whose surname is not among the most
+ * frequent or whose given-name character is not a frequent one. Two
+ * characters are where names and ordinary words collide most (徐汇 杨浦 罗湖
+ * are districts, 申通 海尔 蒙牛 brands): without a name field or a cue such a
+ * value is weaker evidence than a three-character name. */
+static bool bare_name_weak(const char *s, size_t a, size_t b)
 {
-    if (!s || max_out == 0 || !xb_has_cjk(s, n))
-        return 0;
-    size_t a = 0, b = n, end;
-    while (a < b && is_ascii_space(s[a]))
-        a++;
-    while (b > a && is_ascii_space(s[b - 1]))
-        b--;
-    double c = a < b ? whole_name(s, a, b, &end) : 0;
-    /* only names the structure test is sure of (万达广场 scores 0.6) */
-    if (c < 0.75 || end != b)
-        return 0;
-    out[0].start = a;
-    out[0].end = b;
-    out[0].confidence = c;
-    return 1;
+    /* A value ending in a village, town or county suffix is a place
+     * (刘家庄, 王家村, 李家屯), whatever its length. */
+    if (xb_cn_word_ending_at(s, b, b, XB_CNW_SUF_VILLAGE | XB_CNW_SUF_VILLAGE_WEAK |
+                                          XB_CNW_SUF_TOWN | XB_CNW_SUF_ADMIN))
+        return true;
+    uint32_t c1, c2;
+    if (b - a != 6 || xb_cn_decode(s, b, a, &c1) != 3 || xb_cn_decode(s, b, a + 3, &c2) != 3)
+        return false;
+    return !(xb_cn_flags(c1) & XB_CNC_SURNAME_TOP) || !(xb_cn_flags(c2) & XB_CNC_GIVEN);
 }
 
 size_t xb_find_person_names(const char *s, size_t n, bool field_hint,
@@ -803,7 +802,8 @@ size_t xb_find_person_names(const char *s, size_t n, bool field_hint,
         while (b > a && is_ascii_space(s[b - 1]))
             b--;
         if (b - a <= 40 && whole_name(s, a, b, &end) >= 0.9 && end == b)
-            emit(&st, a, end, 0.4);
+            emit(&st, a, end, bare_name_weak(s, a, b) ? XB_NAME_BARE_WEAK_CONFIDENCE
+                                                     : XB_NAME_BARE_CONFIDENCE);
     }
     return st.k;
 }

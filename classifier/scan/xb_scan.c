@@ -374,6 +374,7 @@ xb_status xb_scan_finish(xb_scan *s)
         if (st != XB_OK)
             set_error(s, st, s->ops->error_message(s->parser));
     }
+    xb_detect_finish(&s->dc); /* withdraw unconfirmed provisional findings */
     (void)xb_detect_content(&s->dc, "", s->content_type, NULL, s->prefix,
                             s->prefix_len, 0, s->res.bytes_decoded);
     xb_scan_result *r = &s->res;

@@ -34,9 +34,9 @@ DETECTOR_GROUP = {
     "person_name": "name", "address": "address",
 }
 CHECK_DIGIT_GROUPS = ["ric", "bank_card", "uscc", "vin", "imei"]
-# USCC is an organisation identifier: no default catalog maps it to a PI
-# category (docs/catalogs.md), so it is measured but carries no bar.
-BARS = {**{g: 0.99 for g in CHECK_DIGIT_GROUPS if g != "uscc"},
+# USCC is an organisation identifier: it is reported at level "general"
+# (cn.org.uscc), never as PI, and held to the check-digit bar.
+BARS = {**{g: 0.99 for g in CHECK_DIGIT_GROUPS},
         "mobile": 0.97, "email": 0.97, "passport": 0.97, "ip": 0.97,
         "name": 0.90, "address": 0.90}
 GROUPS = CHECK_DIGIT_GROUPS + ["mobile", "landline", "email", "passport", "ip", "plate",

@@ -225,30 +225,54 @@ def neg_timestamp():
     return str(R.randint(1600000000, 1790000000)) + ("%03d" % R.randint(0, 999) if R.random() < .6 else "")
 
 
+def luhn_fix(body):
+    return body + luhn_check(body)
+
+
+def neg_order15():
+    """15-digit order number that passes Luhn by chance (date first: no
+    IMEI reporting body starts with 20)."""
+    return luhn_fix(R.choice(["2023", "2024", "2025"]) + "%02d%02d" % (R.randint(1, 12), R.randint(1, 28)) +
+                    "".join(R.choice("0123456789") for _ in range(6)))
+
+
+def neg_taxpayer15():
+    """Legacy 15-digit taxpayer number (area code + organisation code digits),
+    Luhn-valid by chance; 44/33/51... are also former IMEI reporting bodies."""
+    return luhn_fix(R.choice(AREAS) + "".join(R.choice("0123456789") for _ in range(8)))
+
+
+def neg_version(opaque=False):
+    """Four-part version / build strings. Under an opaque key only the
+    common one-digit major.minor form; under a named key any form."""
+    if opaque or R.random() < .6:
+        return "%d.%d.%d.%d" % (R.randint(1, 9), R.randint(0, 9), R.randint(0, 30), R.randint(0, 250))
+    return "%d.%d.%d.%d" % (R.randint(10, 40), R.randint(0, 30), R.randint(0, 99), R.randint(0, 250))
+
+
+def neg_oid():
+    return "1.3.6.1.4.1.%d.%d.%d" % (R.choice([2011, 25506, 9, 311, 4881]), R.randint(1, 30), R.randint(1, 99))
+
+
+# Categorical Chinese values that sit under opaque keys next to personal
+# identifiers: statuses, couriers, products, departments, places.
+CJK_WORDS = ("待付款 已取消 退货中 已完成 配送中 已揽收 派件中 问题件 已退回 待审核 已审核 已驳回 未知 苗族 彝族 "
+             "土家族 普通会员 黄金会员 个体户 小微企业 本地 外地 城镇 人民币 美元 港币 微信支付 银联 货到付款 "
+             "顺丰速运 中通快递 圆通速递 韵达快递 申通快递 京东物流 德邦物流 极兔速递 冷链 常温 冷冻 易碎品 "
+             "电子产品 服装 食品 生鲜 日用品 化妆品 母婴 图书 家电 家具 充电宝 保温杯 洗发水 牙膏 纸巾 矿泉水 "
+             "大米 食用油 月饼 粽子 茶叶 红酒 啤酒 咖啡 奶粉 口罩 维生素 感冒灵 布洛芬 阿莫西林 板蓝根 创可贴 "
+             "体温计 轮椅 内科 外科 儿科 妇产科 急诊科 骨科 眼科 口腔科 皮肤科 中医科 门诊 住院 出院 复诊 初诊 "
+             "医保 自费 已付 未付 部分退款 全额退款 异常 离线 在线 故障 维修中 已报废 北京 上海 广州 深圳 杭州 "
+             "成都 武汉 南京 西安 重庆 天津 苏州 长沙 郑州 青岛 厦门 朝阳区 海淀区 浦东新区 天河区 南山区 "
+             "西湖区 武侯区 江宁区 鼓楼区 思明区 经济开发区 早餐 午餐 晚餐 夜宵 张家界 周庄 黄山 马鞍山 "
+             "石家庄 金华 常州 温州 宁波 洪湖 武夷山 王府井 何家湾 李家村 刘家庄 陈家祠 万达广场 "
+             "康师傅 娃哈哈 农夫山泉 金龙鱼 王老吉 老干妈 周黑鸭 云南白药 同仁堂 杨国福麻辣烫").split()
+
+
 def neg_uuid():
     h = "0123456789abcdef"
     parts = [8, 4, 4, 4, 12]
     return "-".join("".join(R.choice(h) for _ in range(n)) for n in parts)
-
-
-def neg_version():
-    # four (or three) single-digit parts: software versions, not addresses
-    return ".".join(str(R.randint(0, 9)) for _ in range(R.choice([3, 4])))
-
-
-def neg_luhn15():
-    # a 15-digit serial that passes Luhn by chance, without a handset TAC's
-    # reporting-body prefix (01, 35, 86, 99)
-    while True:
-        body = R.choice("2345678") + "".join(R.choice("0123456789") for _ in range(13))
-        if body[:2] not in ("35", "86"):
-            return body + luhn_check(body)
-
-
-def neg_cjk_word():
-    # short CJK values that are not names: products, colours, places, states
-    return R.choice(["白色", "方便面", "黄山毛峰", "高级工程师", "华为手机", "已发货", "上海市",
-                     "周末", "待支付", "标准间", "红色", "北京", "顺丰快递", "退货中", "大号"])
 
 
 NEG_MAKERS = {
@@ -261,10 +285,11 @@ NEG_MAKERS = {
     "order-number": neg_order,
     "timestamp": neg_timestamp,
     "uuid": neg_uuid,
+    "order-number-15-luhn": neg_order15,
     "version-string": neg_version,
-    "luhn-15-serial": neg_luhn15,
-    "cjk-word": neg_cjk_word,
+    "oid": neg_oid,
 }
+VERSION_KEYS = ["appVersion", "fwVersion", "固件版本", "version", "buildNo", "osVer"]
 CHECK_NEGS = {"ric-bad-check", "card-bad-luhn", "uscc-bad-check", "vin-bad-check", "imei-bad-luhn"}
 
 # ---------------------------------------------------------------- surface variations
@@ -339,6 +364,8 @@ FREE = {
     "address": ["请送到{v}，放门卫", "收货地址：{v}", "家庭住址{v}"],
 }
 NEG_FREE = ["订单号{v}已发货", "流水号：{v}", "时间戳{v}", "请求ID {v}", "单号{v}", "编号{v}"]
+NEG_FREE_KIND = {"version-string": ["固件版本 {v} 已推送", "当前版本号{v}，请升级"],
+                 "oid": ["告警OID {v}", "SNMP {v} 超时"]}
 NEG_KEYS = ["orderId", "订单号", "trace_id", "ts", "serialNo", "流水号", "requestId", "编号", "k2", "c_09"]
 FILLER = ["商品：无线蓝牙耳机 x1", "备注：工作日配送", "诊断：上呼吸道感染", "部门：财务部",
           "车速 62km/h，电池SOC 78%", "交易摘要：消费", "客服：亲，已为您登记", "状态：已签收",
@@ -369,10 +396,21 @@ def make_record(groups, expected, negatives, opaque):
         expected.append([g, text])
     for _ in range(R.randint(1, 3)):
         kind = R.choice(list(NEG_MAKERS))
-        v = NEG_MAKERS[kind]()
-        key = R.choice(OPAQUE_KEYS) if opaque else R.choice(NEG_KEYS)
+        v = neg_version(opaque) if kind == "version-string" else NEG_MAKERS[kind]()
+        if opaque:
+            key = R.choice(OPAQUE_KEYS)
+        else:
+            key = R.choice(VERSION_KEYS if kind == "version-string" else NEG_KEYS)
         fields.append((key, v))
         negatives.append([kind, v])
+    if opaque and R.random() < .6:
+        v = R.choice(CJK_WORDS)
+        fields.append((R.choice(OPAQUE_KEYS), v))
+        negatives.append(["cjk-word", v])
+    if "imei" not in groups and R.random() < .15:
+        v = neg_taxpayer15()
+        fields.append((R.choice(OPAQUE_KEYS) if opaque else R.choice(["taxNo", "nsrsbh", "税号"]), v))
+        negatives.append(["taxpayer-15", v])
     R.shuffle(fields)
     return fields
 
@@ -390,7 +428,7 @@ def free_text(groups, expected, negatives):
     for _ in range(R.randint(1, 2)):
         kind = R.choice(list(NEG_MAKERS))
         v = NEG_MAKERS[kind]()
-        lines.append(R.choice(NEG_FREE).format(v=v))
+        lines.append(R.choice(NEG_FREE_KIND.get(kind, NEG_FREE)).format(v=v))
         negatives.append([kind, v])
     R.shuffle(lines)
     return lines

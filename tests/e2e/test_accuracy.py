@@ -17,8 +17,16 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 ACC = os.path.join(ROOT, "tests", "accuracy")
 XBORDER = os.path.join(ROOT, "build", "xborder")
 
-# group -> (min precision, min recall) accepted while the group is below bar
+# group -> (min precision, min recall) accepted while the group is below bar.
+# Empty since record evidence (docs/accuracy.md): imei, ip and name meet
+# their bars (measured 100/100, 100/100, 99.6/96.9 on this 240-document run).
+# Floors above the bars guard the groups that have margin to lose.
 KNOWN_WEAK = {}
+FLOORS = {
+    "name": (0.98, 0.95),
+    "imei": (0.99, 0.99),
+    "ip": (0.99, 0.99),
+}
 
 
 def _load_eval():
@@ -54,12 +62,13 @@ def test_no_finding_on_failed_check_digit(results):
     assert bad == [], bad[:5]
 
 
-@pytest.mark.parametrize("group", ["ric", "bank_card", "vin", "imei", "mobile", "email",
+@pytest.mark.parametrize("group", ["ric", "bank_card", "uscc", "vin", "imei", "mobile", "email",
                                    "passport", "ip", "name", "address"])
 def test_group_meets_bar(results, group):
     ev, res, _, _ = results
     r = res[group]
     assert r["tp"] > 20, "corpus holds too few %s samples" % group
     p_min, r_min = KNOWN_WEAK.get(group, (ev.BARS[group], ev.BARS[group]))
+    p_min, r_min = max(p_min, FLOORS.get(group, (0, 0))[0]), max(r_min, FLOORS.get(group, (0, 0))[1])
     assert r["precision"] >= p_min, (group, r["precision"], r["fps"][:5])
     assert r["recall"] >= r_min, (group, r["recall"], r["fns"][:5])

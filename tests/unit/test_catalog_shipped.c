@@ -157,9 +157,10 @@ static void test_detector_coverage(void **state)
 {
     (void)state;
     xb_catalog_set *set = load_shipped();
-    /* Left out on purpose: organisation identifiers are not PI, and 13-digit
-     * IoT numbers identify SIMs in machines, not people. */
-    static const char *unused[] = {"cn_uscc", "cn_org_code", "cn_iot_number"};
+    /* Left out on purpose: organisation codes are not PI, and 13-digit IoT
+     * numbers identify SIMs in machines, not people. (The USCC is used, at
+     * level general: see test_uscc_is_not_pi.) */
+    static const char *unused[] = {"cn_org_code", "cn_iot_number"};
     for (size_t d = 0; d < xb_builtin_detector_count(); d++) {
         const char *name = xb_builtin_detector_at(d)->name;
         bool used = false;
@@ -179,6 +180,29 @@ static void test_detector_coverage(void **state)
     xb_catalog_set_free(set);
 }
 
+/* The unified social credit code identifies organisations: every shipped
+ * entry that reports it is level general, so it never counts as a person. */
+static void test_uscc_is_not_pi(void **state)
+{
+    (void)state;
+    xb_catalog_set *set = load_shipped();
+    size_t entries = 0;
+    for (size_t c = 0; c < set->n; c++)
+        for (size_t i = 0; i < set->catalogs[c]->n_entries; i++) {
+            const xb_entry *e = &set->catalogs[c]->entries[i];
+            for (size_t k = 0; k < e->n_validators; k++)
+                if (!strcmp(e->validators[k], "cn_uscc")) {
+                    assert_int_equal(e->level, XB_LEVEL_GENERAL);
+                    entries++;
+                }
+        }
+    assert_int_equal(entries, 1);
+    const xb_entry *u = xb_catalog_set_find(set, "cn.org.uscc");
+    assert_non_null(u);
+    assert_int_equal(u->level, XB_LEVEL_GENERAL);
+    xb_catalog_set_free(set);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -187,6 +211,7 @@ int main(void)
         cmocka_unit_test(test_every_entry_is_complete),
         cmocka_unit_test(test_provenance_and_routes),
         cmocka_unit_test(test_detector_coverage),
+        cmocka_unit_test(test_uscc_is_not_pi),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -129,6 +129,35 @@ static void test_bare_name_in_other_field_is_not_reported(void **state)
     assert_int_equal(xb_find_person_names("周末", strlen("周末"), false, m, 4), 0);
 }
 
+/* The bare confidence tells the engine which values the record may raise:
+ * XB_NAME_BARE_CONFIDENCE for three-character, compound-surname and
+ * frequent two-character names; XB_NAME_BARE_WEAK_CONFIDENCE for rarer
+ * two-character values and values ending in a place suffix. */
+static void test_bare_confidence_levels(void **state)
+{
+    (void)state;
+    assert_true(only_confidence("张伟", false) == XB_NAME_BARE_CONFIDENCE);
+    assert_true(only_confidence("高滢涵", false) == XB_NAME_BARE_CONFIDENCE);
+    assert_true(only_confidence("欧阳然", false) == XB_NAME_BARE_CONFIDENCE);
+    assert_true(only_confidence("徐汇", false) == XB_NAME_BARE_WEAK_CONFIDENCE);  /* 汇 rare in names */
+    assert_true(only_confidence("申通", false) == XB_NAME_BARE_WEAK_CONFIDENCE);  /* 申 not top-120 */
+    assert_true(only_confidence("刘家庄", false) == XB_NAME_BARE_WEAK_CONFIDENCE); /* village */
+    assert_true(XB_NAME_BARE_WEAK_CONFIDENCE < XB_NAME_BARE_CONFIDENCE);
+    assert_true(XB_NAME_BARE_CONFIDENCE < REPORTED);
+}
+
+/* 我是 / 本人是 introduce the speaker's own name in chats and tickets. */
+static void test_self_introduction_cue(void **state)
+{
+    (void)state;
+    EXPECT("您好，我是廖仪柔，订单还没收到", false, "廖仪柔");
+    EXPECT("[2025-02-15 10:29:41] 客户: 您好，我是高滢涵，订单还没收到", false, "高滢涵");
+    EXPECT("本人是欧阳青怡，特此说明", false, "欧阳青怡");
+    expect_none("我是说明天再来", false);
+    expect_none("我是江苏人", false);
+    expect_none("我是第一次买", false);
+}
+
 /* --------------------------------------------------------- free text */
 
 static void test_cues_before_the_name(void **state)
@@ -536,6 +565,8 @@ int main(void)
         cmocka_unit_test(test_whole_values_in_name_fields),
         cmocka_unit_test(test_non_names_in_name_fields),
         cmocka_unit_test(test_bare_name_in_other_field_is_not_reported),
+        cmocka_unit_test(test_bare_confidence_levels),
+        cmocka_unit_test(test_self_introduction_cue),
         cmocka_unit_test(test_cues_before_the_name),
         cmocka_unit_test(test_where_the_name_ends),
         cmocka_unit_test(test_evidence_after_the_name),

@@ -62,6 +62,44 @@ static void test_uscc_letters_outside_alphabet(void **state)
     }
 }
 
+/* Mod 31 passes one random string in 31: the GB 32100 structure (department,
+ * category, division code) must hold too. */
+static void test_uscc_structure(void **state)
+{
+    (void)state;
+    char s[19];
+    int accepted_random = 0;
+    /* Every 17-character body gets its correct check: only the structure
+     * decides. */
+    static const char *bodies[] = {
+        "20240613400279076", /* order number: department 2, category 0 */
+        "91240613400279076", /* division 24: no such province */
+        "01110000600037341", /* department 0 */
+        "B1110000600037341", /* department B */
+        "90110000600037341", /* category 0 */
+        "91990000600037341", /* division 99 */
+        "91110000600037341", /* valid structure */
+        "11100000000013127", /* national level (100000) */
+        "Y1440300MA5F00001", /* department Y, Shenzhen */
+        "N2320102MA1X00003", /* department N */
+    };
+    for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+        memcpy(s, bodies[i], 17);
+        s[18] = '\0';
+        int ok = 0;
+        for (const char *c = uscc_alphabet; *c; c++) {
+            s[17] = *c;
+            ok += uscc(s);
+        }
+        if (i < 6)
+            assert_int_equal(ok, 0);
+        else
+            assert_int_equal(ok, 1); /* exactly one check character fits */
+        accepted_random += ok;
+    }
+    assert_int_equal(accepted_random, 4);
+}
+
 static void test_uscc_body_errors(void **state)
 {
     (void)state;
@@ -136,6 +174,7 @@ int main(void)
         cmocka_unit_test(test_uscc_every_wrong_check_fails),
         cmocka_unit_test(test_uscc_letters_outside_alphabet),
         cmocka_unit_test(test_uscc_body_errors),
+        cmocka_unit_test(test_uscc_structure),
         cmocka_unit_test(test_org_code_vectors),
         cmocka_unit_test(test_org_code_every_wrong_check_fails),
         cmocka_unit_test(test_org_code_shape),
