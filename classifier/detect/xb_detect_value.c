@@ -37,6 +37,7 @@ xb_status xb_detect_ctx_init(xb_detect_ctx *dc, const xb_engine *e,
     dc->out = out;
     dc->keep_values = keep_values;
     dc->md = pcre2_match_data_create(16, NULL);
+    dc->use_memo = true;
     return dc->md ? XB_OK : XB_ERR_NOMEM;
 }
 
@@ -58,6 +59,7 @@ void xb_detect_ctx_free(xb_detect_ctx *dc)
     pending_clear(&dc->lat);
     pending_clear(&dc->lon);
     xb_buf_free(&dc->scratch);
+    xb_memo_free(&dc->memo);
 }
 
 void xb_findings_free(xb_findings *f)
@@ -284,6 +286,7 @@ static xb_status push_finding(xb_detect_ctx *dc, uint32_t entry,
     }
     if (out->n >= out->max) {
         out->truncated = true;
+        dc->stateful = true;
         return XB_OK;
     }
     if (out->n == out->cap) {
@@ -318,8 +321,10 @@ static xb_status push_finding(xb_detect_ctx *dc, uint32_t entry,
         return XB_ERR_NOMEM;
     out->n++;
     /* record evidence: a finding that waits for its record (xb_evidence.c) */
-    if (dc->rec.need && !xb_record_add_provisional(&dc->rec, out->n - 1))
+    if (dc->rec.need && !xb_record_add_provisional(&dc->rec, out->n - 1)) {
         out->n--;
+        dc->stateful = true; /* dropped for a full list, not clean */
+    }
     return XB_OK;
 }
 
@@ -1215,8 +1220,10 @@ static xb_status detect_value(xb_detect_ctx *dc, const xb_value *v)
             return st;
         if (enabled(dc, XB_D_COORDINATES) && !is_key) {
             coord_kind ck = (coord_kind)dc->field_coord;
-            if (ck != COORD_NONE)
+            if (ck != COORD_NONE) {
+                dc->stateful = true; /* pairs with a pending partner */
                 st = remember_coord(dc, ck, t, n);
+            }
             else if (dot)
                 st = scan_coord_text(dc, t, n);
             if (st != XB_OK)
@@ -1262,9 +1269,22 @@ static xb_status detect_value(xb_detect_ctx *dc, const xb_value *v)
 xb_status xb_detect_value(xb_detect_ctx *dc, const xb_value *v)
 {
     xb_record_enter(&dc->rec, dc->out, v);
+    /* A value already classified clean in this scan is clean again. */
+    xb_memo_key key = {v->field, v->field_len, v->data, v->len,
+                       (uint8_t)(v->kind << 1 | (v->segment ? 1 : 0)), 0};
+    bool memo = dc->use_memo && xb_memo_key_hash(&key);
+    if (memo && xb_memo_clean(&dc->memo, &key)) {
+        dc->v = v;
+        dc->value_first_finding = dc->out->n;
+        return XB_OK;
+    }
+    dc->stateful = false;
     xb_status st = detect_value(dc, v);
-    if (st == XB_OK)
+    if (st == XB_OK) {
+        if (memo && !dc->stateful && dc->out->n == dc->value_first_finding)
+            xb_memo_note_clean(&dc->memo, &key);
         xb_record_after_value(&dc->rec, dc->out, dc->value_first_finding);
+    }
     dc->rec.need = 0;
     return st;
 }

@@ -21,6 +21,7 @@
 #include "xb_detector_ids.h"
 #include "xb_evidence.h"
 #include "xb_normalize.h"
+#include "xb_value_memo.h"
 
 typedef struct xb_idx_list {
     uint32_t *items;
@@ -165,6 +166,9 @@ typedef struct xb_detect_ctx {
     size_t value_first_finding; /* index of the first finding of this value */
     xb_buf scratch;
     xb_record_ctx rec;        /* record evidence, provisional findings (xb_evidence.c) */
+    xb_value_memo memo;       /* values classified clean (xb_value_memo.h) */
+    bool use_memo;
+    bool stateful;            /* this value's outcome depended on more than itself */
 } xb_detect_ctx;
 
 xb_status xb_detect_ctx_init(xb_detect_ctx *dc, const xb_engine *e,

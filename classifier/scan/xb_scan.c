@@ -244,6 +244,7 @@ xb_scan *xb_scan_new(const xb_engine *e, const char *content_type,
         return NULL;
     }
     s->dc_ready = true;
+    s->dc.use_memo = !s->opt.no_value_memo;
     xb_status st = xb_decoder_create(content_encoding, &s->opt.limits, &s->dec);
     if (st != XB_OK) {
         char msg[200];

@@ -121,6 +121,8 @@ typedef struct xb_scan_options {
     xb_limits limits;
     bool collect_carriers;   /* gather watermark carriers */
     bool keep_values;        /* fill xb_finding.value (default true) */
+    bool no_value_memo;      /* classify every repeated value again (tests;
+                                default false: xb_value_memo.h) */
 } xb_scan_options;
 
 void xb_scan_options_default(xb_scan_options *o);
