@@ -54,8 +54,10 @@ void xb_detect_ctx_free(xb_detect_ctx *dc)
     xb_norm_free(&dc->norm);
     if (dc->md)
         pcre2_match_data_free(dc->md);
-    for (size_t i = 0; i < XB_FIELD_CACHE; i++)
+    for (size_t i = 0; i < XB_FIELD_CACHE; i++) {
         free(dc->cache[i].name);
+        free(dc->cache[i].words);
+    }
     pending_clear(&dc->lat);
     pending_clear(&dc->lon);
     xb_buf_free(&dc->scratch);
@@ -122,22 +124,37 @@ static void compute_field_entries(const xb_engine *e, const char *field,
 typedef enum { COORD_NONE, COORD_LAT, COORD_LON } coord_kind;
 static coord_kind coord_field(const char *f, size_t n);
 
-static void lookup_field(xb_detect_ctx *dc, const char *field, size_t len)
+static bool cached_field(const xb_field_cache_slot *slot, uint64_t h,
+                         const char *field, size_t len)
+{
+    return slot->used && slot->hash == h && slot->len == len &&
+           !memcmp(slot->name, field, len);
+}
+
+/* The field's entries, from a two-way cache keyed by the field's hash. */
+static void lookup_field(xb_detect_ctx *dc, const char *field, size_t len, uint64_t h)
 {
     dc->hinted = NULL;
     dc->n_hinted = 0;
     dc->field_coord = COORD_NONE;
+    dc->field_slot = NULL;
     if (len == 0)
         return;
-    uint64_t h = hash_bytes(field, len);
     xb_field_cache_slot *slot = &dc->cache[h % XB_FIELD_CACHE];
-    if (!slot->used || slot->hash != h || slot->len != len ||
-        memcmp(slot->name, field, len)) {
+    xb_field_cache_slot *other = &dc->cache[(h + 1) % XB_FIELD_CACHE];
+    if (cached_field(other, h, field, len))
+        slot = other;
+    else if (!cached_field(slot, h, field, len)) {
+        /* a miss: fill the neighbour when it is free, else the home slot */
+        if (slot->used && !other->used)
+            slot = other;
         char *copy = malloc(len);
         if (!copy)
             return;
         memcpy(copy, field, len);
         free(slot->name);
+        free(slot->words);
+        slot->words = NULL;
         slot->name = copy;
         slot->hash = h;
         slot->len = len;
@@ -148,6 +165,7 @@ static void lookup_field(xb_detect_ctx *dc, const char *field, size_t len)
     dc->hinted = slot->entries;
     dc->n_hinted = slot->n;
     dc->field_coord = slot->coord;
+    dc->field_slot = slot;
 }
 
 static bool is_hinted(const xb_detect_ctx *dc, uint32_t entry)
@@ -169,13 +187,16 @@ static bool any_hinted(const xb_detect_ctx *dc, xb_det_id det)
 
 /* --------------------------------------------------------------- context */
 
-static bool contains_ci(const char *hay, size_t n, const char *needle)
+/* Does hay[0..n) contain needle[0..k), ASCII case-insensitively? */
+static bool contains_ci(const char *hay, size_t n, const char *needle, size_t k)
 {
-    size_t k = strlen(needle);
     if (k == 0 || k > n)
         return false;
+    unsigned char first = (unsigned char)tolower((unsigned char)needle[0]);
     for (size_t i = 0; i + k <= n; i++) {
-        size_t j = 0;
+        if ((unsigned char)tolower((unsigned char)hay[i]) != first)
+            continue;
+        size_t j = 1;
         while (j < k && tolower((unsigned char)hay[i + j]) ==
                             tolower((unsigned char)needle[j]))
             j++;
@@ -183,6 +204,37 @@ static bool contains_ci(const char *hay, size_t n, const char *needle)
             return true;
     }
     return false;
+}
+
+enum { FIELD_WORDS_KNOWN = 1, FIELD_WORDS_HOT = 2, FIELD_WORDS_EXCLUDE = 4 };
+
+/* Whether the current field name holds one of the entry's hotwords /
+ * exclusion words (FIELD_WORDS_* bits), computed once per field and entry. */
+static unsigned field_words(xb_detect_ctx *dc, uint32_t entry)
+{
+    const xb_rt_entry *rt = &dc->engine->entries[entry];
+    const xb_entry *en = rt->e;
+    xb_field_cache_slot *slot = dc->field_slot;
+    if (slot && !slot->words)
+        slot->words = calloc(dc->engine->n_entries, 1);
+    if (slot && slot->words && (slot->words[entry] & FIELD_WORDS_KNOWN))
+        return slot->words[entry];
+    const char *field = dc->v->field;
+    size_t flen = dc->v->field_len;
+    unsigned bits = FIELD_WORDS_KNOWN;
+    for (size_t i = 0; i < en->n_hotwords; i++)
+        if (contains_ci(field, flen, en->hotwords[i], rt->word_len[i])) {
+            bits |= FIELD_WORDS_HOT;
+            break;
+        }
+    for (size_t i = 0; i < en->n_exclude_words; i++)
+        if (contains_ci(field, flen, en->exclude_words[i], rt->word_len[en->n_hotwords + i])) {
+            bits |= FIELD_WORDS_EXCLUDE;
+            break;
+        }
+    if (slot && slot->words)
+        slot->words[entry] = (uint8_t)bits;
+    return bits;
 }
 
 /* Length of a clause separator at t[i] (0 when none): ; , | and line
@@ -206,10 +258,12 @@ static size_t clause_separator(const char *t, size_t n, size_t i)
  * the field name, or within CONTEXT_WINDOW bytes of the match and in its
  * clause: "流水号：8330…；设备IMEI 8671…" - the IMEI cue belongs to the
  * second number, not to the first. */
-static double context_adjust(const xb_detect_ctx *dc, const xb_entry *en,
+static double context_adjust(xb_detect_ctx *dc, uint32_t entry,
                              const char *t, size_t n, size_t ms, size_t me,
                              double confidence)
 {
+    const xb_rt_entry *rt = &dc->engine->entries[entry];
+    const xb_entry *en = rt->e;
     if (en->n_hotwords == 0 && en->n_exclude_words == 0)
         return 0;
     size_t ws = ms > CONTEXT_WINDOW ? ms - CONTEXT_WINDOW : 0;
@@ -224,24 +278,27 @@ static double context_adjust(const xb_detect_ctx *dc, const xb_entry *en,
             we = i;
             break;
         }
-    const char *field = dc->v->field;
-    size_t flen = dc->v->field_len;
+    unsigned in_field = field_words(dc, entry);
     double adj = 0;
     /* Hotwords can only raise confidence: skip them when it is already 1. */
-    for (size_t i = 0; confidence < 1.0 && i < en->n_hotwords; i++)
-        if (contains_ci(t + ws, ms - ws, en->hotwords[i]) ||
-            contains_ci(t + me, we - me, en->hotwords[i]) ||
-            contains_ci(field, flen, en->hotwords[i])) {
+    if (confidence < 1.0 && en->n_hotwords) {
+        bool hot = in_field & FIELD_WORDS_HOT;
+        for (size_t i = 0; !hot && i < en->n_hotwords; i++)
+            hot = contains_ci(t + ws, ms - ws, en->hotwords[i], rt->word_len[i]) ||
+                  contains_ci(t + me, we - me, en->hotwords[i], rt->word_len[i]);
+        if (hot)
             adj += en->hotword_boost > 0 ? en->hotword_boost : 0.15;
-            break;
+    }
+    if (en->n_exclude_words) {
+        bool excluded = in_field & FIELD_WORDS_EXCLUDE;
+        for (size_t i = 0; !excluded && i < en->n_exclude_words; i++) {
+            size_t k = rt->word_len[en->n_hotwords + i];
+            excluded = contains_ci(t + ws, ms - ws, en->exclude_words[i], k) ||
+                       contains_ci(t + me, we - me, en->exclude_words[i], k);
         }
-    for (size_t i = 0; i < en->n_exclude_words; i++)
-        if (contains_ci(t + ws, ms - ws, en->exclude_words[i]) ||
-            contains_ci(t + me, we - me, en->exclude_words[i]) ||
-            contains_ci(field, flen, en->exclude_words[i])) {
+        if (excluded)
             adj -= en->exclude_penalty > 0 ? en->exclude_penalty : 0.4;
-            break;
-        }
+    }
     return adj;
 }
 
@@ -301,7 +358,11 @@ static xb_status push_finding(xb_detect_ctx *dc, uint32_t entry,
     memset(f, 0, sizeof(*f));
     f->entry = dc->engine->entries[entry].e;
     f->level = dc->engine->entries[entry].level;
-    f->path = xb_arena_strndup(&out->strings, v->path, v->path_len);
+    /* The findings of one value share its path, and the same matched text
+     * or identifier (one match reported for several entries). */
+    if (!dc->value_path)
+        dc->value_path = xb_arena_strndup(&out->strings, v->path, v->path_len);
+    f->path = (char *)dc->value_path;
     f->span.start = rs;
     f->span.end = re;
     f->value_span.start = v->raw_start;
@@ -313,10 +374,25 @@ static xb_status push_finding(xb_detect_ctx *dc, uint32_t entry,
     f->record = v->record;
     f->subject_rank = (xb_subject_rank)m->rank;
     f->high_precision = m->high_precision;
-    if (m->identifier)
-        f->identifier = xb_arena_strndup(&out->strings, m->identifier, m->identifier_len);
-    if (dc->keep_values)
-        f->value = xb_arena_strndup(&out->strings, v->data + ds, de - ds);
+    if (m->identifier) {
+        if (!dc->shared_ident || dc->shared_ident_src != m->identifier ||
+            dc->shared_ident_len != m->identifier_len ||
+            memcmp(dc->shared_ident, m->identifier, m->identifier_len)) {
+            dc->shared_ident = xb_arena_strndup(&out->strings, m->identifier,
+                                                m->identifier_len);
+            dc->shared_ident_src = m->identifier;
+            dc->shared_ident_len = m->identifier_len;
+        }
+        f->identifier = (char *)dc->shared_ident;
+    }
+    if (dc->keep_values) {
+        if (!dc->shared_text || dc->shared_ds != ds || dc->shared_de != de) {
+            dc->shared_text = xb_arena_strndup(&out->strings, v->data + ds, de - ds);
+            dc->shared_ds = ds;
+            dc->shared_de = de;
+        }
+        f->value = (char *)dc->shared_text;
+    }
     if (!f->path || (m->identifier && !f->identifier) || (dc->keep_values && !f->value))
         return XB_ERR_NOMEM;
     out->n++;
@@ -340,7 +416,7 @@ static xb_status emit_entry(xb_detect_ctx *dc, uint32_t entry, match_info m,
         m.confidence += HINT_BOOST;
     const char *t = xb_norm_text(&dc->norm);
     size_t n = xb_norm_len(&dc->norm);
-    m.confidence += context_adjust(dc, rt->e, t, n, m.ns, m.ne, m.confidence);
+    m.confidence += context_adjust(dc, entry, t, n, m.ns, m.ne, m.confidence);
     if (m.confidence + 1e-9 < rt->min_conf)
         return XB_OK;
     size_t ds, de;
@@ -779,7 +855,8 @@ static int decimals_of(const char *s, size_t n)
     return k;
 }
 
-/* Parse a plain decimal number at t[i..]; returns its end or i. */
+/* Parse a plain decimal number at t[i..]; returns its end or i. With v
+ * NULL only its extent is found (the cheap test before strtod). */
 static size_t parse_decimal(const char *t, size_t n, size_t i, double *v)
 {
     size_t s = i;
@@ -796,6 +873,8 @@ static size_t parse_decimal(const char *t, size_t n, size_t i, double *v)
         i++;
     if (i == fs || i - ds > 30)
         return s;
+    if (!v)
+        return i;
     char buf[40];
     memcpy(buf, t + s, i - s);
     buf[i - s] = '\0';
@@ -832,7 +911,7 @@ static xb_status scan_coord_text(xb_detect_ctx *dc, const char *t, size_t n)
             continue;
         }
         double a, b;
-        size_t e1 = parse_decimal(t, n, s, &a);
+        size_t e1 = parse_decimal(t, n, s, NULL);
         if (e1 == s) {
             i = (size_t)(d - t) + 1;
             continue;
@@ -846,11 +925,13 @@ static xb_status scan_coord_text(xb_detect_ctx *dc, const char *t, size_t n)
         }
         while (j < n && t[j] == ' ')
             j++;
-        size_t e2 = parse_decimal(t, n, j, &b);
+        size_t e2 = parse_decimal(t, n, j, NULL);
         if (e2 == j || (e2 < n && (xb_char_class[(unsigned char)t[e2]] & XB_C_ALNUM))) {
             i = e1;
             continue;
         }
+        parse_decimal(t, n, s, &a);
+        parse_decimal(t, n, j, &b);
         if (xb_valid_cn_coordinates(a, b) || xb_valid_cn_coordinates(b, a)) {
             int da = decimals_of(t + s, e1 - s), db = decimals_of(t + j, e2 - j);
             if (da >= 2 && db >= 2) {
@@ -1023,9 +1104,17 @@ static bool pattern_applies(const xb_detect_ctx *dc, const xb_rt_pattern *p,
            (!p->needs_hint || is_hinted(dc, p->entry));
 }
 
+/* Patterns whose start and required bytes are absent cannot match. */
+static bool pattern_may_match(const xb_rt_pattern *p, const char *s, size_t n)
+{
+    return xb_pattern_filter_may_match(&p->filter, s, n);
+}
+
 static xb_status run_pattern(xb_detect_ctx *dc, const xb_rt_pattern *p,
                              const char *s, size_t n, size_t ns, size_t ne)
 {
+    if (!pattern_may_match(p, s, n))
+        return XB_OK;
     int rc = pcre2_match(p->code, (PCRE2_SPTR)s, n, 0, 0, dc->md, NULL);
     if (rc < 0)
         return XB_OK;
@@ -1042,6 +1131,8 @@ static xb_status run_pattern(xb_detect_ctx *dc, const xb_rt_pattern *p,
 static xb_status scan_patterns_text(xb_detect_ctx *dc, const xb_rt_pattern *p,
                                     const char *t, size_t n)
 {
+    if (!pattern_may_match(p, t, n))
+        return XB_OK;
     PCRE2_SIZE off = 0;
     int guard = 0;
     while (off <= n && guard++ < 256) {
@@ -1160,12 +1251,15 @@ static xb_status detect_value(xb_detect_ctx *dc, const xb_value *v)
     const xb_engine *e = dc->engine;
     dc->v = v;
     dc->value_first_finding = dc->out->n;
+    dc->value_path = NULL;
+    dc->shared_text = NULL;
+    dc->shared_ident = NULL;
     if (v->len == 0)
         return XB_OK;
     bool is_key = v->kind == XB_VALUE_KEY;
     if (is_key && !has_byte_class((const char *)v->data, v->len, XB_C_DIGIT))
         return XB_OK;
-    lookup_field(dc, v->field, is_key ? 0 : v->field_len);
+    lookup_field(dc, v->field, is_key ? 0 : v->field_len, dc->field_hash);
 
     xb_status st = xb_normalize(&dc->norm, v->data, v->len);
     if (st != XB_OK)
@@ -1269,10 +1363,12 @@ static xb_status detect_value(xb_detect_ctx *dc, const xb_value *v)
 xb_status xb_detect_value(xb_detect_ctx *dc, const xb_value *v)
 {
     xb_record_enter(&dc->rec, dc->out, v);
-    /* A value already classified clean in this scan is clean again. */
+    dc->field_hash = xb_hash64(v->field, v->field_len, 0);
+    /* A value already classified clean in this scan is clean again (keys
+     * are cheap to classify: they are not remembered). */
     xb_memo_key key = {v->field, v->field_len, v->data, v->len,
-                       (uint8_t)(v->kind << 1 | (v->segment ? 1 : 0)), 0};
-    bool memo = dc->use_memo && xb_memo_key_hash(&key);
+                       (uint8_t)(v->kind << 1 | (v->segment ? 1 : 0)), dc->field_hash, 0};
+    bool memo = dc->use_memo && v->kind != XB_VALUE_KEY && xb_memo_key_hash(&key);
     if (memo && xb_memo_clean(&dc->memo, &key)) {
         dc->v = v;
         dc->value_first_finding = dc->out->n;
@@ -1323,6 +1419,9 @@ static xb_status push_content(xb_detect_ctx *dc, uint32_t entry,
     v.record = XB_RECORD_NONE;
     dc->v = &v;
     dc->value_first_finding = dc->out->n;
+    dc->value_path = NULL;
+    dc->shared_text = NULL;
+    dc->shared_ident = NULL;
     match_info m = {0};
     m.detector = detector;
     m.confidence = 0.9;

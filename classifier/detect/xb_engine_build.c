@@ -213,6 +213,8 @@ static int compile_pattern(xb_engine *e, const xb_entry *en,
     uint32_t minlen = 0;
     if (pcre2_pattern_info(code, PCRE2_INFO_MINLENGTH, &minlen) == 0)
         rp->min_length = minlen;
+    xb_pattern_filter_init(&rp->filter, code, ps->scope != XB_SCOPE_TEXT,
+                           ps->caseless || strstr(ps->regex, "(?") != NULL);
     /* A pattern whose confidence cannot reach the entry's threshold without
      * a field-name hint is only tried in named fields. */
     double min_conf = en->min_confidence > 0 ? en->min_confidence : 0.5;
@@ -246,6 +248,15 @@ static int index_entry(xb_engine *e, const xb_entry *en, uint32_t idx,
     rt->level = xb_entry_level(en);
     rt->field_only = en->n_validators == 0 && en->n_patterns == 0;
     rt->min_conf = en->min_confidence > 0 ? en->min_confidence : 0.5;
+    if (en->n_hotwords + en->n_exclude_words) {
+        rt->word_len = malloc((en->n_hotwords + en->n_exclude_words) * sizeof(size_t));
+        if (!rt->word_len)
+            return -1;
+        for (size_t i = 0; i < en->n_hotwords; i++)
+            rt->word_len[i] = strlen(en->hotwords[i]);
+        for (size_t i = 0; i < en->n_exclude_words; i++)
+            rt->word_len[en->n_hotwords + i] = strlen(en->exclude_words[i]);
+    }
     for (size_t i = 0; i < en->n_validators; i++) {
         const xb_builtin_detector *d = xb_builtin_detector_find(en->validators[i]);
         if (!d) {
@@ -365,6 +376,9 @@ void xb_engine_free(xb_engine *e)
         return;
     for (size_t i = 0; i < XB_D_COUNT; i++)
         free(e->by_det[i].items);
+    if (e->entries)
+        for (size_t i = 0; i < e->n_entries; i++)
+            free(e->entries[i].word_len);
     for (size_t i = 0; i < e->n_patterns; i++)
         pcre2_code_free(e->patterns[i].code);
     free(e->patterns);

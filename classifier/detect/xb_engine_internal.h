@@ -21,6 +21,7 @@
 #include "xb_detector_ids.h"
 #include "xb_evidence.h"
 #include "xb_normalize.h"
+#include "xb_pattern_filter.h"
 #include "xb_value_memo.h"
 
 typedef struct xb_idx_list {
@@ -34,6 +35,7 @@ typedef struct xb_rt_entry {
     xb_level level;
     bool field_only;     /* no validators/patterns: a named field is enough */
     double min_conf;
+    size_t *word_len;    /* lengths of e->hotwords then e->exclude_words */
 } xb_rt_entry;
 
 typedef struct xb_rt_pattern {
@@ -44,6 +46,7 @@ typedef struct xb_rt_pattern {
     uint32_t entry;
     size_t min_length;   /* PCRE2_INFO_MINLENGTH: shorter subjects cannot match */
     bool needs_hint;     /* confidence only reaches min-confidence in a named field */
+    xb_pattern_filter filter; /* subjects that cannot match (xb_pattern_filter.h) */
 } xb_rt_pattern;
 
 typedef struct xb_field_slot {
@@ -124,6 +127,9 @@ typedef struct xb_field_cache_slot {
     uint8_t n;
     uint8_t coord;       /* 0 none, 1 latitude field, 2 longitude field */
     bool used;
+    uint8_t *words;      /* per entry: does the field name hold one of its
+                            hotwords / exclusion words (FIELD_WORDS_* bits);
+                            NULL until needed, n_entries bytes */
 } xb_field_cache_slot;
 
 /* A number seen in a latitude- or longitude-named field, waiting for its
@@ -160,6 +166,7 @@ typedef struct xb_detect_ctx {
     xb_pending_coord lat, lon;
     /* value being processed */
     const xb_value *v;
+    xb_field_cache_slot *field_slot; /* cache slot of the current field, or NULL */
     const uint32_t *hinted;   /* entries whose field names match */
     size_t n_hinted;
     uint8_t field_coord;      /* coordinate kind of the current field */
@@ -169,6 +176,14 @@ typedef struct xb_detect_ctx {
     xb_value_memo memo;       /* values classified clean (xb_value_memo.h) */
     bool use_memo;
     bool stateful;            /* this value's outcome depended on more than itself */
+    uint64_t field_hash;      /* xb_hash64 of the current value's field name */
+    /* strings shared by the findings of the current value */
+    const char *value_path;
+    const char *shared_text;  /* copy of value bytes [shared_ds, shared_de) */
+    size_t shared_ds, shared_de;
+    const char *shared_ident; /* copy of the last identifier */
+    const char *shared_ident_src;
+    size_t shared_ident_len;
 } xb_detect_ctx;
 
 xb_status xb_detect_ctx_init(xb_detect_ctx *dc, const xb_engine *e,

@@ -38,42 +38,42 @@ bool xb_next_token(const char *t, size_t n, size_t *pos, xb_token *tok)
         return false;
     }
     tok->start = i;
-    tok->len = 0;
-    tok->digits = tok->upper = tok->lower = 0;
-    tok->separators = tok->dots = 0;
-    tok->overflow = false;
+    /* counts[class]: digits at 1, upper at 2, lower at 4 (saturated below) */
+    unsigned counts[5] = {0, 0, 0, 0, 0};
+    unsigned separators = 0, dots = 0;
+    size_t len = 0;
+    bool overflow = false;
     for (;;) {
-        uint8_t c = xb_char_class[s[i]];
-        if (c) {
-            if (tok->len < XB_TOKEN_MAX - 1)
-                tok->collapsed[tok->len++] = (char)s[i];
+        /* a run of alphanumerics */
+        uint8_t c;
+        while (i < n && (c = xb_char_class[s[i]]) != 0) {
+            if (len < XB_TOKEN_MAX - 1)
+                tok->collapsed[len++] = (char)s[i];
             else
-                tok->overflow = true;
-            if (c == XB_C_DIGIT)
-                tok->digits += tok->digits < 255;
-            else if (c == XB_C_UPPER)
-                tok->upper += tok->upper < 255;
-            else
-                tok->lower += tok->lower < 255;
+                overflow = true;
+            counts[c]++;
             i++;
-            if (i < n)
-                continue;
-            break;
         }
         /* A single separator between two digits joins the groups. */
-        if (is_joiner((char)s[i]) && i + 1 < n &&
+        if (i < n && i + 1 < n && is_joiner((char)s[i]) &&
             xb_char_class[s[i - 1]] == XB_C_DIGIT &&
             xb_char_class[s[i + 1]] == XB_C_DIGIT) {
-            tok->separators += tok->separators < 255;
-            if (s[i] == '.')
-                tok->dots += tok->dots < 255;
+            separators++;
+            dots += s[i] == '.';
             i++;
             continue;
         }
         break;
     }
+    tok->len = (uint8_t)len;
+    tok->digits = (uint8_t)(counts[XB_C_DIGIT] < 255 ? counts[XB_C_DIGIT] : 255);
+    tok->upper = (uint8_t)(counts[XB_C_UPPER] < 255 ? counts[XB_C_UPPER] : 255);
+    tok->lower = (uint8_t)(counts[XB_C_LOWER] < 255 ? counts[XB_C_LOWER] : 255);
+    tok->separators = (uint8_t)(separators < 255 ? separators : 255);
+    tok->dots = (uint8_t)(dots < 255 ? dots : 255);
+    tok->overflow = overflow;
     tok->end = i;
-    tok->collapsed[tok->len] = '\0';
+    tok->collapsed[len] = '\0';
     *pos = i;
     return true;
 }

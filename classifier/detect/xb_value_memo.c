@@ -36,7 +36,8 @@ uint64_t xb_hash64(const void *p, size_t n, uint64_t seed)
     }
     if (n) {
         uint64_t w = 0;
-        memcpy(&w, s, n);
+        for (size_t i = 0; i < n; i++)
+            w |= (uint64_t)s[i] << (8 * i);
         h = (h ^ w) * MIX;
         h ^= h >> 29;
     }
@@ -47,7 +48,7 @@ bool xb_memo_key_hash(xb_memo_key *k)
 {
     if (k->vlen > XB_MEMO_MAX_VALUE || k->flen > 255)
         return false;
-    uint64_t h = xb_hash64(k->value, k->vlen, xb_hash64(k->field, k->flen, k->tag));
+    uint64_t h = xb_hash64(k->value, k->vlen, k->field_hash ^ ((uint64_t)k->tag << 56));
     k->hash = h ? h : 1;
     return true;
 }

@@ -51,10 +51,13 @@ typedef struct xb_memo_key {
     const uint8_t *value;
     size_t vlen;
     uint8_t tag;     /* caller's encoding of kind and segment flag */
+    uint64_t field_hash; /* xb_hash64(field, flen, 0), set by the caller
+                            (detection hashes the field name once per value) */
     uint64_t hash;   /* xb_memo_key_hash() */
 } xb_memo_key;
 
-/* Fill k->hash; returns false when the value is too long to remember. */
+/* Fill k->hash from k->field_hash and the value; returns false when the
+ * value is too long to remember. */
 bool xb_memo_key_hash(xb_memo_key *k);
 
 /* True when the value was remembered as clean. */

@@ -40,7 +40,8 @@ static int teardown(void **state)
 
 static xb_memo_key key(const char *field, const char *value, uint8_t tag)
 {
-    xb_memo_key k = {field, strlen(field), (const uint8_t *)value, strlen(value), tag, 0};
+    xb_memo_key k = {field, strlen(field), (const uint8_t *)value, strlen(value), tag,
+                     xb_hash64(field, strlen(field), 0), 0};
     assert_true(xb_memo_key_hash(&k));
     return k;
 }
@@ -73,7 +74,7 @@ static void test_long_values_and_full_pool(void **state)
     char big[XB_MEMO_MAX_VALUE + 2];
     memset(big, 'a', sizeof(big) - 1);
     big[sizeof(big) - 1] = '\0';
-    xb_memo_key k = {"f", 1, (const uint8_t *)big, strlen(big), 0, 0};
+    xb_memo_key k = {"f", 1, (const uint8_t *)big, strlen(big), 0, 0, 0};
     assert_false(xb_memo_key_hash(&k));
 
     /* Fill the pool: the memo stops learning and keeps answering. */
