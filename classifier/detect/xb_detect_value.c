@@ -545,9 +545,16 @@ static xb_status classify_token(xb_detect_ctx *dc, const xb_token *tk,
 {
     if (tk->overflow || tk->len < 6)
         return XB_OK;
-    char s[XB_TOKEN_MAX];
+    /* The collapsed token, read in place; an 18-character ID's lower-case
+     * check character 'x' is upper-cased in a copy. */
+    const char *s = tk->collapsed;
+    char upper_x[XB_TOKEN_MAX];
     size_t len = tk->len;
-    memcpy(s, tk->collapsed, len + 1);
+    if (len == 18 && s[17] == 'x') {
+        memcpy(upper_x, s, len + 1);
+        upper_x[17] = 'X';
+        s = upper_x;
+    }
     bool digits = tk->digits == len;
     size_t ns = tk->start;
     /* A '+' before "86..." belongs to a phone number. */
@@ -620,8 +627,6 @@ static xb_status classify_token(xb_detect_ctx *dc, const xb_token *tk,
 
     /* 18 characters: resident ID family, USCC, foreign PR; else bank card. */
     if (len == 18 && tk->lower <= 1) {
-        if (s[17] == 'x')
-            s[17] = 'X';
         if (all_digits(s, 17) && (digits || s[17] == 'X')) {
             if (s[0] == '8' && (s[1] >= '1' && s[1] <= '3') && !memcmp(s + 2, "0000", 4))
                 return xb_valid_hmt_residence(s, len, NULL)
@@ -1188,6 +1193,10 @@ static xb_status scan_keywords(xb_detect_ctx *dc, const char *t, size_t n)
             i++;
             continue;
         }
+        if (!(e->kw_first_cp[cp >> 3] & (1u << (cp & 7)))) {
+            i += len;
+            continue;
+        }
         size_t b = (cp * 2654435761u) & (e->kw_cap - 1);
         while (e->kw_buckets[b].cp && e->kw_buckets[b].cp != cp)
             b = (b + 1) & (e->kw_cap - 1);
@@ -1363,12 +1372,14 @@ static xb_status detect_value(xb_detect_ctx *dc, const xb_value *v)
 xb_status xb_detect_value(xb_detect_ctx *dc, const xb_value *v)
 {
     xb_record_enter(&dc->rec, dc->out, v);
-    dc->field_hash = xb_hash64(v->field, v->field_len, 0);
-    /* A value already classified clean in this scan is clean again (keys
-     * are cheap to classify: they are not remembered). */
+    /* Keys are looked up without their field name and are cheap to
+     * classify: no field hash, and they are not remembered. */
+    bool is_key = v->kind == XB_VALUE_KEY;
+    dc->field_hash = is_key ? 0 : xb_hash64(v->field, v->field_len, 0);
+    /* A value already classified clean in this scan is clean again. */
     xb_memo_key key = {v->field, v->field_len, v->data, v->len,
                        (uint8_t)(v->kind << 1 | (v->segment ? 1 : 0)), dc->field_hash, 0};
-    bool memo = dc->use_memo && v->kind != XB_VALUE_KEY && xb_memo_key_hash(&key);
+    bool memo = dc->use_memo && !is_key && xb_memo_key_hash(&key);
     if (memo && xb_memo_clean(&dc->memo, &key)) {
         dc->v = v;
         dc->value_first_finding = dc->out->n;

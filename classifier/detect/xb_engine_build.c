@@ -169,6 +169,8 @@ static int index_keywords(xb_engine *e)
         while (e->kw_buckets[j].cp && e->kw_buckets[j].cp != cp)
             j = (j + 1) & (e->kw_cap - 1);
         e->kw_buckets[j].cp = cp;
+        if (cp < 0x10000)
+            e->kw_first_cp[cp >> 3] |= (uint8_t)(1u << (cp & 7));
         if (xb_idx_push(&e->kw_buckets[j].keywords, (uint32_t)i))
             return -1;
     }

@@ -104,6 +104,9 @@ struct xb_engine {
     size_t kw_cap;       /* power of two */
     bool kw_has_ascii;
     uint8_t kw_first[256]; /* 1 for bytes that can start a keyword */
+    uint8_t kw_first_cp[65536 / 8]; /* bitmap of the BMP code points that
+                                       start a keyword: most CJK characters
+                                       of a text are ruled out in one test */
 
     xb_content_rule *ctypes;
     size_t n_ctypes;

@@ -226,9 +226,19 @@ void xb_record_enter(xb_record_ctx *r, xb_findings *out, const xb_value *v)
 void xb_record_after_value(xb_record_ctx *r, xb_findings *out, size_t first)
 {
     unsigned before = r->evidence;
-    for (size_t i = first; i < out->n; i++)
-        if (!is_provisional(r, i))
-            r->evidence |= evidence_of(out->items[i].detector);
+    /* The findings of one value mostly share a detector (one match reported
+     * for several catalog entries): judge each detector once. */
+    const char *last = NULL;
+    unsigned last_ev = 0;
+    for (size_t i = first; i < out->n && r->evidence != (XB_EV_PERSON | XB_EV_DEVICE); i++) {
+        const char *d = out->items[i].detector;
+        if (d != last) {
+            last = d;
+            last_ev = evidence_of(d);
+        }
+        if ((last_ev & ~r->evidence) && !is_provisional(r, i))
+            r->evidence |= last_ev;
+    }
     if (r->evidence == before || r->n_prov == 0)
         return;
     size_t w = 0;
